@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { Invitation, Outcome } from './invitation.js';
+import { invitationSchema, outcomeSchema } from './schemas.js';
+import type { JsonFile } from './storage/jsonFile.js';
+
+/** One invitation that stopped ringing, newest first in history. */
+export interface HistoryEntry {
+  invitation: Invitation;
+  outcome: Outcome;
+  endedAt: number;
+  /** The reason the user declined with, when the user (or DND) declined. */
+  declineReason: string | null;
+}
+
+export const historyEntrySchema = z
+  .object({
+    invitation: invitationSchema,
+    outcome: outcomeSchema,
+    endedAt: z.number(),
+    declineReason: z.string().nullable(),
+  })
+  .strict();
+
+export interface HistoryStore {
+  load(): Promise<HistoryEntry[]>;
+  save(entries: HistoryEntry[]): Promise<void>;
+}
+
+const historyFileSchema = z.object({ version: z.literal(1), entries: z.array(historyEntrySchema) });
+
+/** History kept in a JSON file (atomic writes; a corrupt file is set aside, see JsonFile). */
+export function fileHistoryStore(file: JsonFile): HistoryStore {
+  return {
+    async load() {
+      const data = await file.read(historyFileSchema);
+      return (data?.entries ?? []) as HistoryEntry[];
+    },
+    save: (entries) => file.write({ version: 1, entries }),
+  };
+}

@@ -1,0 +1,49 @@
+import type { DeclineError, Invitation, Outcome, ProviderKind } from './invitation.js';
+
+export type AccountState = 'connecting' | 'connected' | 'reconnecting' | 'error' | 'stopped';
+
+export interface AccountError {
+  /** HTTP status when the error came from a response. */
+  status?: number | null;
+  code: string;
+  subcode?: string | null;
+  /** A sentence a person understands. */
+  message: string;
+}
+
+/** What a provider reports to the engine. Calls are synchronous and never throw back. */
+export interface ProviderSink {
+  /** A new incoming invitation is ringing (called once per invitation id). */
+  ringing(invitation: Invitation): void;
+  /** The invitation stopped ringing on the server's side (completed, deleted, resync...). */
+  ended(id: string, outcome: Outcome): void;
+  /** Connection state of the account. */
+  state(state: AccountState, error?: AccountError): void;
+}
+
+export type DeclineResult =
+  | { ok: true }
+  | {
+      ok: false;
+      error: DeclineError;
+      /**
+       * Set when the failure means the invitation no longer exists (Graph 404 "call not
+       * found"): the engine ends it with this outcome instead of letting it ring with Retry.
+       */
+      endAs?: Outcome;
+    };
+
+/**
+ * One account's connection to its server. The engine owns policy (DND, decline all,
+ * history); a provider owns the protocol.
+ */
+export interface Provider {
+  readonly accountId: string;
+  readonly kind: ProviderKind;
+  /** Begins connecting; resolves once the attempt is under way (errors go to sink.state). */
+  start(sink: ProviderSink): Promise<void>;
+  /** Signs out cleanly (UCWA: DELETE the application; Graph: close the receiver). */
+  stop(): Promise<void>;
+  /** Sends the decline request once. Never throws: failures come back as a result. */
+  decline(invitation: Invitation, reason: string): Promise<DeclineResult>;
+}

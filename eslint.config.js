@@ -1,0 +1,78 @@
+// Lint, including the layer rules of docs/ARCHITECTURE.md: they are enforced here so they
+// cannot rot (as VS Code and Signal do).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const electronImport = {
+  name: 'electron',
+  message: 'electron/core is plain Node: inject what it needs through its constructor (see electron/core/deps.ts).',
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|describe|test)$/]", message: 'no focused tests' },
+      ],
+    },
+  },
+  {
+    // The engine: no Electron, no DOM, no main-process glue.
+    files: ['electron/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronImport],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'electron/core must not depend on the desktop shell or the renderer.' },
+            { group: ['react', 'react-dom', 'zustand'], message: 'electron/core has no UI.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // The simulator and headless mode run without Electron too.
+    files: ['electron/simulator/**/*.ts', 'electron/headless/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'runs without the desktop shell.' }] }],
+    },
+  },
+  {
+    // The renderer sees only the IPC contract.
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronImport],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+electron/(?!contract(\\.js)?$)',
+              message: 'renderer/ may import only electron/contract from electron/.',
+            },
+            { group: ['node:*'], message: 'the renderer is sandboxed: no Node modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
