@@ -77,6 +77,16 @@ export function parseErrorBody(text: string, contentType: string | null): UcwaEr
   return null;
 }
 
+/** Reads the `reason` block of an event (same shape as an error body); null when unusable. */
+export function reasonOf(v: unknown): UcwaErrorBody | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const r = v as Record<string, unknown>;
+  const code = str(r.code, 100);
+  const subcode = str(r.subcode, 100);
+  if (!code && !subcode) return null;
+  return { code: code ?? 'None', subcode, message: str(r.message) };
+}
+
 function xmlUnescape(s: string): string {
   return s
     .replace(/&lt;/g, '<')

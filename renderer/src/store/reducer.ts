@@ -1,0 +1,326 @@
+/**
+ * The renderer's state and the pure functions that change it.
+ *
+ * Everything here is plain data in, plain data out: no React, no bridge, no clock (the time
+ * comes in with the action). The zustand store (store.ts) feeds it the bridge's snapshot and
+ * pushed events, plus the few things that are only local: invitations the user chose to
+ * ignore, notices they dismissed, and the short farewell shown when a toast ends with a message.
+ */
+import {
+  type AccountError,
+  type AccountState,
+  type AccountSummary,
+  type AppEvent,
+  type AppSnapshot,
+  type DeclineError,
+  type HistoryEntry,
+  type Invitation,
+  type Notice,
+  type Settings,
+} from '../../../electron/contract.js';
+
+export type ToastPhase = 'ringing' | 'declining' | 'ended';
+
+export interface ToastEntry {
+  invitation: Invitation;
+  phase: ToastPhase;
+  /** Why the last decline failed; the toast shows it with Retry. */
+  error: DeclineError | null;
+  /** The reason of the last decline attempt (null = the invitation's default): what Retry sends. */
+  reason: string | null;
+  /** When it ended with a message for the user, that message (shown briefly instead of the toast). */
+  endedMessage: string | null;
+  /** Arrival order: higher is newer. */
+  seq: number;
+}
+
+export interface AccountRow {
+  accountId: string;
+  /** Unknown when an account event arrives before the account's config. */
+  provider: 'ucwa' | 'graph' | null;
+  state: AccountState;
+  error: AccountError | null;
+}
+
+export interface SoftphoneState {
+  status: 'loading' | 'ready' | 'failed';
+  loadError: string | null;
+  /** Ringing, declining and farewell entries, in arrival order. */
+  toasts: ToastEntry[];
+  /** Invitations hidden with Ignore: nothing was sent, they ring out on the server. */
+  ignored: string[];
+  accounts: AccountRow[];
+  accountConfigs: AccountSummary[];
+  history: HistoryEntry[];
+  dnd: boolean;
+  demo: boolean;
+  settings: Settings;
+  notices: Notice[];
+  dismissedNotices: string[];
+  seq: number;
+}
+
+export const HISTORY_LIMIT = 100;
+
+export const INITIAL_STATE: SoftphoneState = {
+  status: 'loading',
+  loadError: null,
+  toasts: [],
+  ignored: [],
+  accounts: [],
+  accountConfigs: [],
+  history: [],
+  dnd: false,
+  demo: false,
+  settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: true, startAtLogin: false },
+  notices: [],
+  dismissedNotices: [],
+  seq: 0,
+};
+
+export type Action =
+  | { type: 'snapshot'; snapshot: AppSnapshot }
+  | { type: 'loadFailed'; message: string }
+  | { type: 'event'; event: AppEvent; now: number }
+  | { type: 'ignore'; id: string }
+  | { type: 'declineRequested'; id: string; reason: string | null }
+  /** The bridge call itself failed (no DeclineError event will come from the engine). */
+  | { type: 'declineRejected'; id: string; error: DeclineError }
+  | { type: 'farewellExpired'; id: string }
+  | { type: 'notice'; notice: Notice }
+  | { type: 'dismissNotice'; id: string }
+  | { type: 'accountSaved'; account: AccountSummary }
+  | { type: 'accountRemoved'; accountId: string };
+
+export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
+  switch (action.type) {
+    case 'snapshot':
+      return applySnapshot(state, action.snapshot);
+    case 'loadFailed':
+      return { ...state, status: 'failed', loadError: action.message };
+    case 'event':
+      return applyEvent(state, action.event, action.now);
+    case 'ignore':
+      if (state.ignored.includes(action.id) || !findToast(state, action.id)) return state;
+      return { ...state, ignored: [...state.ignored, action.id] };
+    case 'declineRequested':
+      return updateToast(state, action.id, (t) =>
+        t.phase === 'ringing' ? { ...t, phase: 'declining', error: null, reason: action.reason } : t,
+      );
+    case 'declineRejected':
+      return updateToast(state, action.id, (t) =>
+        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: action.error },
+      );
+    case 'farewellExpired':
+      return removeToast(state, action.id, (t) => t.phase === 'ended');
+    case 'notice':
+      return addNotice(state, action.notice);
+    case 'dismissNotice':
+      if (state.dismissedNotices.includes(action.id)) return state;
+      return { ...state, dismissedNotices: [...state.dismissedNotices, action.id] };
+    case 'accountSaved':
+      return { ...state, accountConfigs: upsertBy(state.accountConfigs, action.account, (a) => a.id) };
+    case 'accountRemoved':
+      return {
+        ...state,
+        accountConfigs: state.accountConfigs.filter((a) => a.id !== action.accountId),
+        accounts: state.accounts.filter((a) => a.accountId !== action.accountId),
+      };
+  }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState {
+  let seq = state.seq;
+  const ringingIds = new Set(snap.ringing.map((r) => r.invitation.id));
+  const toasts: ToastEntry[] = snap.ringing.map((r) => {
+    const known = findToast(state, r.invitation.id);
+    return {
+      invitation: r.invitation,
+      phase: r.phase,
+      error: r.error,
+      reason: known?.reason ?? null,
+      endedMessage: null,
+      seq: known?.seq ?? ++seq,
+    };
+  });
+  // Farewells still on screen stay until their timer removes them.
+  for (const t of state.toasts) if (t.phase === 'ended' && !ringingIds.has(t.invitation.id)) toasts.push(t);
+  toasts.sort((a, b) => a.seq - b.seq);
+  const live = new Set(toasts.map((t) => t.invitation.id));
+  const configs = new Map(snap.accountConfigs.map((a) => [a.id, a.provider] as const));
+  let next: SoftphoneState = {
+    ...state,
+    status: 'ready',
+    loadError: null,
+    toasts,
+    ignored: state.ignored.filter((id) => live.has(id)),
+    accounts: snap.accounts.map((a) => ({
+      accountId: a.accountId,
+      provider: a.provider ?? configs.get(a.accountId) ?? null,
+      state: a.state,
+      error: a.error,
+    })),
+    accountConfigs: snap.accountConfigs,
+    history: snap.history.slice(0, HISTORY_LIMIT),
+    dnd: snap.dnd,
+    demo: snap.demo,
+    settings: snap.settings,
+    notices: [],
+    seq,
+  };
+  for (const n of [...state.notices, ...snap.notices]) next = addNotice(next, n);
+  return next;
+}
+
+function applyEvent(state: SoftphoneState, event: AppEvent, now: number): SoftphoneState {
+  switch (event.type) {
+    case 'invitation': {
+      if (findToast(state, event.invitation.id)) return state; // a replay: already shown
+      if (state.history.some((h) => h.invitation.id === event.invitation.id)) return state;
+      const seq = state.seq + 1;
+      const entry: ToastEntry = {
+        invitation: event.invitation,
+        phase: 'ringing',
+        error: null,
+        reason: null,
+        endedMessage: null,
+        seq,
+      };
+      return { ...state, seq, toasts: [...state.toasts, entry] };
+    }
+    case 'declining':
+      return updateToast(state, event.id, (t) =>
+        t.phase === 'ended' ? t : { ...t, phase: 'declining', error: null, reason: event.reason },
+      );
+    case 'declineFailed':
+      return updateToast(state, event.id, (t) =>
+        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error },
+      );
+    case 'ended':
+      return applyEnded(state, event, now);
+    case 'account': {
+      const existing = state.accounts.find((a) => a.accountId === event.accountId);
+      const provider =
+        existing?.provider ?? state.accountConfigs.find((c) => c.id === event.accountId)?.provider ?? null;
+      const row: AccountRow = { accountId: event.accountId, provider, state: event.state, error: event.error ?? null };
+      return { ...state, accounts: upsertBy(state.accounts, row, (a) => a.accountId) };
+    }
+    case 'dnd':
+      return state.dnd === event.on ? state : { ...state, dnd: event.on };
+    case 'settings':
+      return { ...state, settings: event.settings };
+    case 'accounts': {
+      const ids = new Set(event.accountConfigs.map((a) => a.id));
+      return {
+        ...state,
+        accountConfigs: event.accountConfigs,
+        demo: event.demo,
+        // Removed accounts leave the status list once stopped; demo accounts have no config.
+        accounts: state.accounts.filter((a) => ids.has(a.accountId) || a.state !== 'stopped'),
+      };
+    }
+    case 'notice':
+      return addNotice(state, event.notice);
+  }
+}
+
+function applyEnded(
+  state: SoftphoneState,
+  event: Extract<AppEvent, { type: 'ended' }>,
+  now: number,
+): SoftphoneState {
+  const entry = findToast(state, event.id);
+  const wasIgnored = state.ignored.includes(event.id);
+  let next: SoftphoneState = { ...state, ignored: wasIgnored ? state.ignored.filter((i) => i !== event.id) : state.ignored };
+
+  if (entry && entry.phase !== 'ended') {
+    if (event.message && !wasIgnored) {
+      next = updateToast(next, event.id, (t) => ({ ...t, phase: 'ended', endedMessage: event.message ?? null }));
+    } else {
+      next = removeToast(next, event.id);
+    }
+  }
+
+  if (!state.history.some((h) => h.invitation.id === event.id)) {
+    const declineReason =
+      entry?.phase === 'declining'
+        ? (entry.reason ?? event.invitation.defaultDeclineReason)
+        : event.outcome === 'declined'
+          ? event.invitation.defaultDeclineReason
+          : null;
+    const record: HistoryEntry = { invitation: event.invitation, outcome: event.outcome, endedAt: now, declineReason };
+    next = { ...next, history: [record, ...next.history].slice(0, HISTORY_LIMIT) };
+  }
+  return next;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+export function findToast(state: SoftphoneState, id: string): ToastEntry | undefined {
+  return state.toasts.find((t) => t.invitation.id === id);
+}
+
+function updateToast(state: SoftphoneState, id: string, fn: (t: ToastEntry) => ToastEntry): SoftphoneState {
+  let changed = false;
+  const toasts = state.toasts.map((t) => {
+    if (t.invitation.id !== id) return t;
+    const u = fn(t);
+    if (u !== t) changed = true;
+    return u;
+  });
+  return changed ? { ...state, toasts } : state;
+}
+
+function removeToast(state: SoftphoneState, id: string, when: (t: ToastEntry) => boolean = () => true): SoftphoneState {
+  const toasts = state.toasts.filter((t) => t.invitation.id !== id || !when(t));
+  return toasts.length === state.toasts.length ? state : { ...state, toasts };
+}
+
+function addNotice(state: SoftphoneState, notice: Notice): SoftphoneState {
+  if (state.notices.some((n) => n.id === notice.id)) return state;
+  return { ...state, notices: [...state.notices, notice] };
+}
+
+function upsertBy<T>(list: T[], item: T, key: (t: T) => string): T[] {
+  const k = key(item);
+  const i = list.findIndex((x) => key(x) === k);
+  if (i < 0) return [...list, item];
+  const copy = list.slice();
+  copy[i] = item;
+  return copy;
+}
+
+/* ---------------------------------------------------------------------------------------- *
+ * Selectors
+ * ---------------------------------------------------------------------------------------- */
+
+/** What the toast window shows: everything not ignored, newest first. */
+export function visibleToasts(state: SoftphoneState): ToastEntry[] {
+  return state.toasts
+    .filter((t) => !state.ignored.includes(t.invitation.id))
+    .sort((a, b) => b.seq - a.seq);
+}
+
+/** Visible toasts that still ring (not declining, not a farewell). */
+export function ringingToasts(state: SoftphoneState): ToastEntry[] {
+  return visibleToasts(state).filter((t) => t.phase === 'ringing');
+}
+
+/** The ringtone plays while something visible rings, unless DND is on or the ringtone is off. */
+export function shouldRing(state: SoftphoneState): boolean {
+  return state.status === 'ready' && !state.dnd && state.settings.ringtone && ringingToasts(state).length > 0;
+}
+
+export function visibleNotices(state: SoftphoneState): Notice[] {
+  return state.notices.filter((n) => !state.dismissedNotices.includes(n.id));
+}
+
+/** The name the UI uses for an account: its display name, address, or id. */
+export function accountLabel(state: Pick<SoftphoneState, 'accountConfigs'>, accountId: string): string {
+  const c = state.accountConfigs.find((a) => a.id === accountId);
+  if (!c) return accountId;
+  if (c.displayName) return c.displayName;
+  return c.provider === 'ucwa' ? c.sipAddress.replace(/^sip:/i, '') : `Teams app ${c.clientId}`;
+}

@@ -1,0 +1,201 @@
+/**
+ * The zustand store: the reducer's state plus the commands the UI sends through the bridge.
+ *
+ * Fed only by the bridge: it subscribes to pushed events first, then asks for the snapshot,
+ * and replays whatever arrived in between (the reducer is idempotent for replays), so nothing
+ * pushed during start-up is lost.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  AccountSummary,
+  AppEvent,
+  DeclineError,
+  SaveAccountInput,
+  Settings,
+  SimulateKind,
+  SoftphoneBridge,
+} from '../../../electron/contract.js';
+import { findToast, INITIAL_STATE, reduce, ringingToasts, type Action, type SoftphoneState } from './reducer.js';
+
+export interface SoftphoneActions {
+  dispatch(action: Action): void;
+  /** Subscribes to the bridge and loads the snapshot. Resolves once the snapshot is in. */
+  start(): Promise<void>;
+  /** Unsubscribes and cancels timers. */
+  stop(): void;
+  /** Declines with `reason`, or with the invitation's default reason when omitted. */
+  decline(id: string, reason?: string): Promise<void>;
+  /** Sends the last reason tried again. */
+  retry(id: string): Promise<void>;
+  /** Declines every visible ringing invitation (ignored ones keep ringing out, as asked). */
+  declineAll(): Promise<void>;
+  /** Hides the toast here; sends nothing. */
+  ignore(id: string): void;
+  setDnd(on: boolean): Promise<void>;
+  saveSettings(patch: Partial<Settings>): Promise<Settings>;
+  saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
+  removeAccount(accountId: string): Promise<void>;
+  simulate(kind: SimulateKind): Promise<void>;
+  dismissNotice(id: string): void;
+}
+
+export type SoftphoneStore = SoftphoneState & SoftphoneActions;
+
+export interface StoreOptions {
+  /** Epoch ms; injected so tests can use a fake clock. */
+  now?: () => number;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+  /** How long a toast's end message stays on screen. */
+  farewellMs?: number;
+}
+
+export const FAREWELL_MS = 4_000;
+
+function messageOf(err: unknown): { code: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return {
+    code: e && typeof e.code === 'string' ? e.code : 'Failed',
+    message: e && typeof e.message === 'string' && e.message ? e.message : String(err),
+  };
+}
+
+let localNoticeSeq = 0;
+
+export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions = {}): StoreApi<SoftphoneStore> {
+  const now = opts.now ?? (() => Date.now());
+  const setTimer = opts.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
+  const clearTimer =
+    opts.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>));
+  const farewellMs = opts.farewellMs ?? FAREWELL_MS;
+  const timers = new Set<unknown>();
+  let unsubscribe: (() => void) | null = null;
+
+  return createStore<SoftphoneStore>()((set, get) => {
+    const dispatch = (action: Action) => set((s) => reduce(s, action));
+
+    const applyEvent = (event: AppEvent) => {
+      dispatch({ type: 'event', event, now: now() });
+      if (event.type === 'ended' && findToast(get(), event.id)?.phase === 'ended') {
+        const timer = setTimer(() => {
+          timers.delete(timer);
+          dispatch({ type: 'farewellExpired', id: event.id });
+        }, farewellMs);
+        timers.add(timer);
+      }
+    };
+
+    const localNotice = (message: string) =>
+      dispatch({ type: 'notice', notice: { id: `local-${++localNoticeSeq}`, level: 'error', message } });
+
+    return {
+      ...INITIAL_STATE,
+      dispatch,
+
+      async start() {
+        if (unsubscribe) return;
+        let buffer: AppEvent[] | null = [];
+        unsubscribe = bridge.onEvent((event) => {
+          if (buffer) buffer.push(event);
+          else applyEvent(event);
+        });
+        try {
+          const snapshot = await bridge.snapshot();
+          dispatch({ type: 'snapshot', snapshot });
+        } catch (err) {
+          dispatch({ type: 'loadFailed', message: messageOf(err).message });
+        }
+        const pending = buffer;
+        buffer = null;
+        for (const e of pending) applyEvent(e);
+      },
+
+      stop() {
+        unsubscribe?.();
+        unsubscribe = null;
+        for (const t of timers) clearTimer(t);
+        timers.clear();
+      },
+
+      async decline(id, reason) {
+        const entry = findToast(get(), id);
+        if (!entry || entry.phase !== 'ringing') return; // a double click, or already gone
+        dispatch({ type: 'declineRequested', id, reason: reason ?? null });
+        try {
+          const result = await bridge.decline(id, reason);
+          if (result.status === 'failed' || result.status === 'expired') {
+            // The engine pushes the same failure as an event; applying it twice is harmless.
+            dispatch({ type: 'declineRejected', id, error: result.error });
+          }
+        } catch (err) {
+          const { code, message } = messageOf(err);
+          const error: DeclineError = { status: null, code, subcode: null, message };
+          dispatch({ type: 'declineRejected', id, error });
+        }
+      },
+
+      async retry(id) {
+        const entry = findToast(get(), id);
+        if (!entry) return;
+        await get().decline(id, entry.reason ?? undefined);
+      },
+
+      async declineAll() {
+        const ids = ringingToasts(get()).map((t) => t.invitation.id);
+        await Promise.all(ids.map((id) => get().decline(id)));
+      },
+
+      ignore(id) {
+        dispatch({ type: 'ignore', id });
+      },
+
+      async setDnd(on) {
+        try {
+          await bridge.setDnd(on);
+          // The engine confirms with a dnd event; apply it now so the switch does not lag.
+          dispatch({ type: 'event', event: { type: 'dnd', on }, now: now() });
+        } catch (err) {
+          localNotice(`Could not turn Do Not Disturb ${on ? 'on' : 'off'}: ${messageOf(err).message}`);
+        }
+      },
+
+      async saveSettings(patch) {
+        try {
+          const settings = await bridge.saveSettings(patch);
+          dispatch({ type: 'event', event: { type: 'settings', settings }, now: now() });
+          return settings;
+        } catch (err) {
+          localNotice(`Could not save the settings: ${messageOf(err).message}`);
+          throw err;
+        }
+      },
+
+      async saveAccount(input) {
+        const account = await bridge.saveAccount(input);
+        dispatch({ type: 'accountSaved', account });
+        return account;
+      },
+
+      async removeAccount(accountId) {
+        try {
+          await bridge.removeAccount(accountId);
+          dispatch({ type: 'accountRemoved', accountId });
+        } catch (err) {
+          localNotice(`Could not remove the account "${accountId}": ${messageOf(err).message}`);
+        }
+      },
+
+      async simulate(kind) {
+        try {
+          await bridge.simulate(kind);
+        } catch (err) {
+          localNotice(`Could not simulate an invitation: ${messageOf(err).message}`);
+        }
+      },
+
+      dismissNotice(id) {
+        dispatch({ type: 'dismissNotice', id });
+      },
+    };
+  });
+}
