@@ -3,55 +3,41 @@
  * no Node; no navigation, no new windows, no webviews; every permission denied; a strict CSP
  * on every document this app serves.
  */
-import type { App, Session, WebContents, WebPreferences } from 'electron';
+import { BrowserWindow, type App, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron';
 import type { Logger } from '../core/deps.js';
 
-/** webPreferences for every window of this app. Callers only choose the preload. */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    // The spell checker downloads dictionaries from a Google CDN: nothing to spell-check here.
-    spellcheck: false,
-  };
-}
+export type SecureWindowOptions = Omit<BrowserWindowConstructorOptions, 'webPreferences'> & {
+  /** The sandboxed preload (out/preload/index.cjs). */
+  preload: string;
+};
 
 /**
- * The Content-Security-Policy of the app's pages. No inline or eval'd script, ever, in the
- * built app; the dev server (React refresh preamble, HMR socket) needs a looser one.
+ * The only place that creates a BrowserWindow: every window of the app gets these
+ * webPreferences, spelled out here (also so static checkers such as electronegativity see
+ * them), and a caller cannot pass others.
  */
-export function contentSecurityPolicy(devServerUrl?: string): string {
-  const common = [
-    "default-src 'none'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "media-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-  ];
-  if (!devServerUrl) {
-    return [...common, "script-src 'self'", "style-src 'self'", "connect-src 'self'"].join('; ');
-  }
-  const ws = devServerUrl.replace(/^http/, 'ws');
-  return [
-    ...common,
-    // Development only: @vitejs/plugin-react injects an inline refresh preamble.
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    `connect-src 'self' ${ws}`,
-  ].join('; ');
+export function createSecureWindow({ preload, ...options }: SecureWindowOptions): BrowserWindow {
+  return new BrowserWindow({
+    ...options,
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      // Middle-click must not open anything (window.open is denied anyway).
+      disableBlinkFeatures: 'Auxclick',
+      // The spell checker downloads dictionaries from a Google CDN: nothing to spell-check here.
+      spellcheck: false,
+    },
+  });
 }
 
 /** Navigation, window.open and <webview> are refused for every webContents of the app. */
@@ -85,7 +71,12 @@ export interface SessionSecurityOptions {
   devServerUrl?: string | undefined;
 }
 
-/** Denies every permission request and check, and adds the CSP header to every document. */
+/**
+ * Denies every permission request and check. The built app's pages (file://) also get the
+ * CSP as a response header on every document, on top of their <meta> CSP: no inline or
+ * eval'd script, nothing remote. Under the dev server (`electron-vite dev`) the pages' own
+ * meta CSP, which the renderer build widens for HMR in `serve` only, is left to apply alone.
+ */
 export function hardenSession(session: Session, opts: SessionSecurityOptions): void {
   const log = opts.logger;
   session.setPermissionRequestHandler((_contents, permission, callback) => {
@@ -93,17 +84,28 @@ export function hardenSession(session: Session, opts: SessionSecurityOptions): v
     callback(false);
   });
   session.setPermissionCheckHandler(() => false);
-  const csp = contentSecurityPolicy(opts.devServerUrl);
+  if (opts.devServerUrl) return;
   session.webRequest.onHeadersReceived((details, callback) => {
     if (details.resourceType !== 'mainFrame' && details.resourceType !== 'subFrame') {
       callback({});
       return;
     }
-    const headers = { ...(details.responseHeaders ?? {}) };
-    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-security-policy') delete headers[k];
-    headers['Content-Security-Policy'] = [csp];
-    callback({ responseHeaders: headers });
+    const headers = withoutCsp(details.responseHeaders);
+    callback({
+      responseHeaders: {
+        ...headers,
+        'Content-Security-Policy': [
+          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'",
+        ],
+      },
+    });
   });
+}
+
+function withoutCsp(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() !== 'content-security-policy') out[k] = v;
+  return out;
 }
 
 /**

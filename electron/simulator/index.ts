@@ -5,21 +5,16 @@
  * can be added beside it without touching the UCWA part.
  */
 import type { UcwaAccount } from '../core/config.js';
+import { GraphSim, type GraphSimOptions } from './graph.js';
 import { SimServer, type SimServerOptions } from './server.js';
-import { UcwaSimulator } from './ucwa.js';
-import type { SimUser, UcwaSimOptions } from './ucwa/types.js';
-
-/** The default simulator user: the account demo mode signs in with. */
-export const DEMO_USER: Readonly<Required<Pick<SimUser, 'username' | 'password' | 'name' | 'sipUri'>>> = {
-  username: 'demo@softphone.test',
-  password: 'demo',
-  name: 'Demo User',
-  sipUri: 'sip:demo@softphone.test',
-};
+import { DEMO_USER, UcwaSimulator } from './ucwa.js';
+import type { UcwaSimOptions } from './ucwa/types.js';
 
 export interface SimulatorOptions extends SimServerOptions {
-  /** UCWA options; users default to [DEMO_USER]. */
+  /** UCWA options; users default to [DEMO_USER] (the first user is the one `ring()` targets by default). */
   ucwa?: UcwaSimOptions;
+  /** Graph options (tenant, client id/secret, trusted certificates, ring timeout...). */
+  graph?: GraphSimOptions;
 }
 
 export interface Simulator {
@@ -27,21 +22,27 @@ export interface Simulator {
   origin: string;
   server: SimServer;
   ucwa: UcwaSimulator;
+  /** Token authority, Graph and notification sender; see demoGraphAccount(). */
+  graph: GraphSim;
   /** Stops timers, releases held requests, closes the server. Idempotent. */
   close(): Promise<void>;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const server = await SimServer.start({ host: opts.host, port: opts.port });
-  const ucwa = new UcwaSimulator(server, { users: [DEMO_USER], ...opts.ucwa });
+  const ucwa = new UcwaSimulator(server, opts.ucwa);
+  /** Protocol halves, closed (timers stopped, held requests released) before the server. */
+  const graph = await GraphSim.create(server, opts.graph);
+  const halves: Array<{ close(): void }> = [ucwa, graph];
   let closing: Promise<void> | undefined;
   return {
     origin: server.origin,
     server,
     ucwa,
+    graph,
     close() {
       closing ??= (async () => {
-        ucwa.close();
+        for (const half of halves) half.close();
         await server.close();
       })();
       return closing;
@@ -63,5 +64,7 @@ export function demoUcwaAccount(sim: Pick<Simulator, 'ucwa'>): UcwaAccount {
 }
 
 export { SimServer } from './server.js';
-export { UcwaSimulator } from './ucwa.js';
+export { demoGraphAccount, freeLoopbackPort, GraphSim } from './graph.js';
+export type { GraphSimOptions, RingOptions as GraphRingOptions, ForgeKind } from './graph.js';
+export { DEMO_USER, UcwaSimulator } from './ucwa.js';
 export type * from './ucwa/types.js';

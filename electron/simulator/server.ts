@@ -14,6 +14,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   at: number;
+  /** performance.now() when the request was complete (for in-process latency figures). */
+  hrAt: number;
 }
 
 export interface SimContext {
@@ -105,6 +107,7 @@ export class SimServer {
       headers: { ...req.headers },
       body,
       at: Date.now(),
+      hrAt: performance.now(),
     };
     this.requests.push(record);
     for (const w of [...this.waiters]) if (w.pred(record)) w.done(record);

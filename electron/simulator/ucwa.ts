@@ -13,32 +13,43 @@
  *   /ucwa/oauth/v1/applications[/<id>/...]                  UCWA (pool2: everything under /pool2)
  *
  * Ack tokens in event URLs are opaque, non-consecutive numbers: a client that computes
- * `ack=N+1` itself gets `resync`.
+ * `ack=N+1` itself gets `resync`. Everything is deterministic for a given `seed`: ids, tokens,
+ * ack numbers and event order; nothing is delayed unless a command asks for it.
  */
 import type { SimServer } from './server.js';
-import type {
-  ActivityRecord,
-  ApplicationRecord,
-  CompleteOptions,
-  DeclineRecord,
-  DeletedApplicationRecord,
-  DemoOptions,
-  DropMode,
-  InvitationKind,
-  PgetRecord,
-  RingHandle,
-  RingOptions,
-  SimApplicationInfo,
-  SimFailure,
-  SimRoute,
-  SimUser,
-  UcwaSimOptions,
+import { CallBook } from './ucwa/calls.js';
+import { DemoRinger } from './ucwa/demo.js';
+import { UcwaEngine, nonNegative, positive } from './ucwa/engine.js';
+import { FAIL } from './ucwa/http.js';
+import { ROOT_PATH, TOKEN_PATH } from './ucwa/auth.js';
+import {
+  INVITATION_KINDS,
+  type ApplicationRecord,
+  type ActivityRecord,
+  type CompleteOptions,
+  type DeclineRecord,
+  type DeletedApplicationRecord,
+  type DemoOptions,
+  type DropMode,
+  type InvitationKind,
+  type PgetRecord,
+  type RingHandle,
+  type RingOptions,
+  type SimApplicationInfo,
+  type SimFailure,
+  type SimRoute,
+  type SimUser,
+  type UcwaSimOptions,
 } from './ucwa/types.js';
 
 export * from './ucwa/types.js';
 
-const TODO = (): never => {
-  throw new Error('UcwaSimulator: not implemented yet');
+/** The default simulator user: the account demo mode signs in with (see index.ts demoUcwaAccount). */
+export const DEMO_USER: Readonly<Required<Pick<SimUser, 'username' | 'password' | 'name' | 'sipUri'>>> = {
+  username: 'demo@softphone.test',
+  password: 'demo',
+  name: 'Demo User',
+  sipUri: 'sip:demo@softphone.test',
 };
 
 export class UcwaSimulator {
@@ -47,42 +58,60 @@ export class UcwaSimulator {
   /** Absolute URL of the (main pool) token endpoint. */
   readonly tokenUrl: string;
 
+  private readonly e: UcwaEngine;
+  private demo: DemoRinger | null = null;
+
   /** Registers the UCWA routes on `server` (via `server.use`). */
   constructor(
     readonly server: SimServer,
     opts: UcwaSimOptions = {},
   ) {
-    void opts;
-    this.discoveryUrl = `${server.origin}/autodiscover/autodiscoverservice.svc/root`;
-    this.tokenUrl = `${server.origin}/WebTicket/oauthtoken`;
+    this.discoveryUrl = `${server.origin}${ROOT_PATH}`;
+    this.tokenUrl = `${server.origin}${TOKEN_PATH}`;
+    this.e = new UcwaEngine(server, opts);
+    this.configure(opts);
+    for (const u of opts.users ?? [DEMO_USER]) this.addUser(u);
+    server.use((ctx) => this.e.handle(ctx));
   }
 
   // ───────────────────────── configuration ─────────────────────────
 
   /** Add (or replace, by username) a user. */
   addUser(user: SimUser): void {
-    void user;
-    TODO();
+    this.e.addUser(user);
   }
 
   /** Change options at run time (maxHoldMs, absoluteLinks, tokenLifetimeSec, rootRedirects, userRedirect). */
-  configure(opts: Partial<Omit<UcwaSimOptions, 'users' | 'seed' | 'now'>>): void {
-    void opts;
-    TODO();
+  configure(opts: Partial<Omit<UcwaSimOptions, 'users' | 'seed' | 'now' | 'maxRecords'>>): void {
+    const o = this.e.opts;
+    if (opts.absoluteLinks !== undefined) o.absoluteLinks = opts.absoluteLinks;
+    if (opts.tokenLifetimeSec !== undefined) o.tokenLifetimeSec = positive('tokenLifetimeSec', opts.tokenLifetimeSec);
+    if (opts.rootRedirects !== undefined) o.rootRedirects = Math.floor(nonNegative('rootRedirects', opts.rootRedirects));
+    if ('maxHoldMs' in opts) o.maxHoldMs = opts.maxHoldMs === undefined ? undefined : nonNegative('maxHoldMs', opts.maxHoldMs);
+    if (opts.userRedirect !== undefined) o.userRedirect = opts.userRedirect === true ? 'root' : opts.userRedirect;
   }
 
   /** Switch one live application (or, without appId, every live one and future ones) to absolute/relative hrefs. */
   setAbsoluteLinks(value: boolean, appId?: string): void {
-    void value;
-    void appId;
-    TODO();
+    if (appId === undefined) {
+      this.e.opts.absoluteLinks = value;
+      for (const app of this.e.apps.values()) app.absolute = value;
+    } else this.e.app(appId, 'setAbsoluteLinks').absolute = value;
   }
 
   // ───────────────────────── state / waiting ─────────────────────────
 
   /** Live applications. */
   applications(): SimApplicationInfo[] {
-    return TODO();
+    return [...this.e.apps.values()].map((a) => ({
+      appId: a.id,
+      username: a.user.username,
+      endpointId: a.endpointId,
+      href: this.e.linkFor(a)(a.base),
+      available: a.available,
+      listening: a.channel.listening,
+      absoluteLinks: a.absolute,
+    }));
   }
 
   /**
@@ -90,9 +119,47 @@ export class UcwaSimulator {
    * and has a P-GET parked — i.e. it is ready to be rung. Rejects after timeoutMs.
    */
   waitUntilListening(filter: { username?: string; appId?: string } = {}, timeoutMs = 5_000): Promise<SimApplicationInfo> {
-    void filter;
-    void timeoutMs;
-    return TODO();
+    return this.waitFor(
+      () =>
+        this.applications().find(
+          (a) => a.available && a.listening && (!filter.appId || a.appId === filter.appId) && (!filter.username || a.username.toLowerCase() === filter.username.toLowerCase()),
+        ),
+      timeoutMs,
+    );
+  }
+
+  /** Resolves with the first decline (already received or future) matching `pred`. */
+  waitForDecline(pred: (d: DeclineRecord) => boolean = () => true, timeoutMs = 5_000): Promise<DeclineRecord> {
+    return this.waitFor(() => this.e.log.declines.find(pred), timeoutMs);
+  }
+
+  /**
+   * Resolves with the first truthy value of `probe`, re-evaluated after every request the
+   * simulator handles and every event-channel state change. Rejects after timeoutMs.
+   */
+  waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+    const now = probe();
+    if (now) return Promise.resolve(now);
+    if (this.e.closed) return Promise.reject(new Error('UcwaSimulator.waitFor: simulator is closed'));
+    return new Promise<T>((resolve, reject) => {
+      const waiter = {
+        check: (): boolean => {
+          const v = probe();
+          if (!v) return false;
+          clearTimeout(timer);
+          this.e.waiters.delete(waiter);
+          resolve(v);
+          return true;
+        },
+        fail: (e: Error): void => {
+          clearTimeout(timer);
+          this.e.waiters.delete(waiter);
+          reject(e);
+        },
+      };
+      const timer = setTimeout(() => waiter.fail(new Error(`UcwaSimulator.waitFor: condition not met within ${timeoutMs} ms`)), timeoutMs);
+      this.e.waiters.add(waiter);
+    });
   }
 
   // ───────────────────────── invitations ─────────────────────────
@@ -105,100 +172,91 @@ export class UcwaSimulator {
    * Throws when no application of the user has made itself available.
    */
   ring(kind: InvitationKind, opts: RingOptions = {}): RingHandle {
-    void kind;
-    void opts;
-    return TODO();
+    if (!INVITATION_KINDS.includes(kind)) throw new Error(`UcwaSimulator.ring: unknown kind ${JSON.stringify(kind)} (use ${INVITATION_KINDS.join(', ')})`);
+    return this.e.calls.ring(this.e.ringTargets(opts), kind, opts);
   }
 
   /** N invitations (cycling kinds) delivered in one P-GET response. */
-  burst(n: number, kinds: InvitationKind[] = ['messaging', 'phoneAudio', 'onlineMeeting', 'audioVideo'], opts: RingOptions = {}): RingHandle[] {
-    void n;
-    void kinds;
-    void opts;
-    return TODO();
+  burst(n: number, kinds: InvitationKind[] = [...INVITATION_KINDS], opts: RingOptions = {}): RingHandle[] {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`UcwaSimulator.burst: n must be a positive integer, got ${n}`);
+    if (kinds.length === 0) throw new Error('UcwaSimulator.burst: kinds must not be empty');
+    return Array.from({ length: n }, (_, i) => this.ring(kinds[i % kinds.length]!, opts));
   }
 
   /** Caller hung up: `completed` status Failure, reason subcode Canceled, + conversation `deleted`. */
   cancel(handle: RingHandle | string): void {
-    void handle;
-    TODO();
+    this.e.calls.endCall(this.e.ringingCall(handle, 'cancel'), CallBook.cancelOutcome());
   }
 
   /** End a ringing invitation any other way (ConnectedElsewhere, Missed, Timeout, …). */
   complete(handle: RingHandle | string, opts: CompleteOptions = {}): void {
-    void handle;
-    void opts;
-    TODO();
+    this.e.calls.endCall(this.e.ringingCall(handle, 'complete'), CallBook.completeOutcome(opts));
   }
 
-  /** Misbehaviour: queue a `completed` event for an invitation href the client never saw. */
+  /** Misbehaviour: queue a `completed` event for an invitation href the client never saw. Returns that href. */
   completeUnknown(kind: InvitationKind = 'messaging', appId?: string): string {
-    void kind;
-    void appId;
-    return TODO();
+    const app = appId ? this.e.app(appId, 'completeUnknown') : [...this.e.apps.values()][0];
+    if (!app) throw new Error('UcwaSimulator.completeUnknown: there is no live application');
+    return this.e.calls.completeUnknown(app, kind);
   }
 
   /** State of a logical call: 'ringing' while any leg rings. */
   callState(handle: RingHandle | string): 'ringing' | 'completed' {
-    void handle;
-    return TODO();
+    return this.e.calls.find(typeof handle === 'string' ? handle : handle.id) ? 'ringing' : 'completed';
   }
 
   // ───────────────────────── misbehaviour (one-shot unless said) ─────────────────────────
 
   /** Answer the next request to `route` with `failure` (UCWA error body). `count` times (default 1). */
   failNext(route: SimRoute, failure: SimFailure, count = 1): void {
-    void route;
-    void failure;
-    void count;
-    TODO();
+    if (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599) throw new Error(`UcwaSimulator.failNext: status must be 400..599, got ${failure.status}`);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`UcwaSimulator.failNext: count must be a positive integer, got ${count}`);
+    this.e.failures.push({ route, failure, left: count });
   }
 
   /** Next P-GET: 500 ServiceFailure (or 502/503/504 with matching codes). */
   failNextPget(status: 500 | 502 | 503 | 504 = 500): void {
-    void status;
-    TODO();
+    this.failNext('events', FAIL.server(status));
   }
 
   /** Next P-GET: 409 Conflict / PGetReplaced (as if another instance took over). */
   replaceNextPget(): void {
-    TODO();
+    this.failNext('events', FAIL.pgetReplaced());
   }
 
   /** Next P-GET is lost (see DropMode). Default 'hang'. */
   dropNextPget(mode: DropMode = 'hang'): void {
-    void mode;
-    TODO();
+    if (!['hang', 'reset', 'lostResponse'].includes(mode)) throw new Error(`UcwaSimulator.dropNextPget: unknown mode ${JSON.stringify(mode)}`);
+    this.e.pgetActions.push({ type: 'drop', mode });
   }
 
-  /** Next P-GET response is written `ms` later than it would have been. */
+  /** Next P-GET is processed `ms` later than it arrived (its answer comes at least that late). */
   delayNextPget(ms: number): void {
-    void ms;
-    TODO();
+    this.e.pgetActions.push({ type: 'delay', ms: nonNegative('delayNextPget ms', ms) });
   }
 
   /** Next P-GET response carries only a `resync` link (to the first unacknowledged batch). */
   resyncNextPget(): void {
-    TODO();
+    this.e.pgetActions.push({ type: 'resync' });
   }
 
   /**
-   * Next P-GET response carries `resume` instead of `next`; the server "cleaned up": every
-   * ringing invitation of that application is dropped without events (decline → 404).
+   * Next P-GET response carries `resume` instead of `next`; the server "cleaned up": queued
+   * events are gone and every ringing invitation of that application is dropped without
+   * events (decline → 404).
    */
   resumeNextPget(): void {
-    TODO();
+    this.e.pgetActions.push({ type: 'resume' });
   }
 
   /** Every event of the next non-empty batch appears twice. */
   duplicateNextBatch(): void {
-    TODO();
+    this.e.duplicates += 1;
   }
 
   /** Next P-GET response is this raw body (not valid JSON) with a JSON content type. Consumes nothing. */
   malformNextPget(raw = '{"_links":{"self":{"href":'): void {
-    void raw;
-    TODO();
+    this.e.pgetActions.push({ type: 'malformed', raw });
   }
 
   /**
@@ -208,75 +266,100 @@ export class UcwaSimulator {
    * Without appId: every live application.
    */
   removeApplication(appId?: string): void {
-    void appId;
-    TODO();
+    for (const app of this.e.targets(appId, 'removeApplication')) this.e.killApplication(app, FAIL.applicationNotFound(), 'removed');
   }
 
   /** Like removeApplication but answers 410 Gone / InactiveApplicationExpired. */
   expireApplication(appId?: string): void {
-    void appId;
-    TODO();
+    for (const app of this.e.targets(appId, 'expireApplication')) this.e.killApplication(app, FAIL.inactiveExpired(), 'expired');
   }
 
   /** Next decline fails: 409 Conflict/AlreadyExists, 410 Gone/CannotRedirect or 500 ServiceFailure/CallbackChannelError. The invitation keeps ringing. */
   failNextDecline(status: 409 | 410 | 500 = 500): void {
-    void status;
-    TODO();
+    const byStatus: Record<number, SimFailure> = {
+      409: { status: 409, code: 'Conflict', subcode: 'AlreadyExists', message: 'The already exists error.' },
+      410: { status: 410, code: 'Gone', subcode: 'CannotRedirect', message: 'Cannot redirect since there is no back up pool configured.' },
+      500: { status: 500, code: 'ServiceFailure', subcode: 'CallbackChannelError', message: 'The remote event channel is not reachable.' },
+    };
+    const failure = byStatus[status];
+    if (!failure) throw new Error(`UcwaSimulator.failNextDecline: status must be 409, 410 or 500, got ${status}`);
+    this.failNext('decline', failure);
   }
 
   /** Invalidate every issued token: the next authenticated request gets 401 + challenge. */
   expireTokens(): void {
-    TODO();
+    this.e.auth.expireAll();
   }
 
   // ───────────────────────── recording ─────────────────────────
 
   /** Every decline POST received, in order. */
   declines(): DeclineRecord[] {
-    return TODO();
+    return [...this.e.log.declines];
   }
 
   /** Every POST applications answered 201/200, in order. */
   applicationsCreated(): ApplicationRecord[] {
-    return TODO();
+    return [...this.e.log.created];
   }
 
   /** Applications that went away (client DELETE, removeApplication, expireApplication). */
   applicationsDeleted(): DeletedApplicationRecord[] {
-    return TODO();
+    return [...this.e.log.deleted];
   }
 
   /** Time of each reportMyActivity answered 204. */
   activityReports(): ActivityRecord[] {
-    return TODO();
+    return [...this.e.log.activity];
   }
 
   /** Every P-GET received (URL as received) with how it was answered. */
   pgets(): PgetRecord[] {
-    return TODO();
+    return [...this.e.log.pgets];
   }
 
   /** Convenience: URLs of every P-GET received. */
   pgetUrls(): string[] {
-    return TODO();
+    return this.e.log.pgets.map((p) => p.url);
   }
 
   // ───────────────────────── demo ─────────────────────────
 
-  /** Ring a realistic sample invitation after `firstAfterMs`, then every `everyMs`; skips while nobody listens. */
+  /**
+   * Ring a realistic sample invitation (kinds in turn, varied callers) after `firstAfterMs`,
+   * then every `everyMs`; a tick is skipped while no application of the default user has a
+   * P-GET parked (so a sleeping client does not pile up invitations). Unanswered ones ring
+   * out after `ringForMs` (completed Failure/Missed).
+   */
   startDemo(opts: DemoOptions = {}): void {
-    void opts;
-    TODO();
+    this.stopDemo();
+    this.demo = new DemoRinger(
+      {
+        canRing: () => [...this.e.apps.values()].some((a) => a.available && a.channel.listening && a.user === this.e.defaultUser()),
+        ring: (kind) => this.ring(kind),
+        isRinging: (h) => this.callState(h) === 'ringing',
+        ringOut: (h) => this.complete(h, { subcode: 'Missed', message: 'The caller gave up.' }),
+      },
+      {
+        firstAfterMs: nonNegative('firstAfterMs', opts.firstAfterMs ?? 3_000),
+        everyMs: nonNegative('everyMs', opts.everyMs ?? 20_000),
+        kinds: opts.kinds?.length ? opts.kinds : [...INVITATION_KINDS],
+        ringForMs: nonNegative('ringForMs', opts.ringForMs ?? 30_000),
+      },
+    );
+    this.demo.start();
   }
 
   stopDemo(): void {
-    TODO();
+    this.demo?.stop();
+    this.demo = null;
   }
 
   // ───────────────────────── lifecycle ─────────────────────────
 
-  /** Stop timers and release every held P-GET (empty batch). Call before server.close(). */
+  /** Stop timers and release every held P-GET (empty batch). Call before server.close(). Idempotent. */
   close(): void {
-    TODO();
+    this.stopDemo();
+    this.e.close();
   }
 }

@@ -96,7 +96,8 @@ export async function rejectCall(req: RejectRequest, deps: RejectDeps): Promise<
       clock.clearTimeout(abortTimer);
     }
 
-    if (res.status === 200 || res.status === 202 || res.status === 204 || (res.status >= 200 && res.status < 300)) {
+    // 200 (the seed's commsOperation), 202 (today) and 204 all mean "rejected".
+    if (res.status >= 200 && res.status < 300) {
       log.info('call rejected', { status: res.status, attempt });
       return { ok: true };
     }
@@ -169,6 +170,7 @@ export function retryAfterMs(value: string | null, now: number): number | null {
   if (!value) return null;
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  if (!/^[A-Za-z]{3}, /.test(v)) return null; // an IMF-fixdate, e.g. "Sat, 21 Nov 2026 09:00:04 GMT"
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

@@ -63,6 +63,12 @@ function parseOne(s: string): AuthChallenge[] {
     i++; // closing quote (or end)
     return v;
   };
+  /** An unquoted value: lenient, up to the next comma or whitespace. */
+  const readBare = (): string => {
+    const from = i;
+    while (i < s.length && s[i] !== ',' && s[i] !== ' ' && s[i] !== '\t') i++;
+    return s.slice(from, i);
+  };
   const skipItem = () => {
     while (i < s.length && s[i] !== ',') i += s[i] === '"' ? (readQuoted(), 0) : 1;
   };
@@ -85,7 +91,7 @@ function parseOne(s: string): AuthChallenge[] {
       // auth-param: name = token | quoted-string
       i++;
       skipWs();
-      const value = s[i] === '"' ? readQuoted() : (readToken() ?? '');
+      const value = s[i] === '"' ? readQuoted() : readBare();
       if (current && !(tok.toLowerCase() in current.params)) current.params[tok.toLowerCase()] = value;
       afterScheme = false;
       skipItem();
@@ -224,7 +230,7 @@ export class TokenCache {
     let res: Response;
     let text: string;
     try {
-      log.info('requesting a sign-in token', { tokenUrl, username: creds.username });
+      log.info('requesting a sign-in token', { endpoint: tokenUrl });
       res = await fetch(tokenUrl, {
         method: 'POST',
         headers: {
@@ -263,7 +269,7 @@ export class TokenCache {
         (transient
           ? `The sign-in server answered HTTP ${res.status}; it will be tried again later.`
           : `The sign-in server refused the request (HTTP ${res.status}).`);
-      log.warn('sign-in token refused', { tokenUrl, status: res.status, error });
+      log.warn('sign-in token refused', { endpoint: tokenUrl, status: res.status, error });
       throw new UcwaError(res.status, error === 'invalid_grant' ? 'InvalidCredentials' : 'AuthenticationFailed', error, msg, transient);
     }
     const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
@@ -280,7 +286,7 @@ export class TokenCache {
       expiresAt: now + seconds * 1000,
     };
     this.tokens.set(tokenUrl, token);
-    log.info('signed in', { tokenUrl, expiresInSec: seconds });
+    log.info('signed in', { endpoint: tokenUrl, expiresInSec: seconds });
     return token;
   }
 }

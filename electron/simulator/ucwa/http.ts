@@ -76,25 +76,30 @@ export function parseInput(contentType: string | string[] | undefined, body: str
   return parseXmlInput(body, props);
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, isArray: (name) => name === 'property' || name === 'propertyList' || name === 'item' });
+const LIST_TAGS = /(^|:)(property|propertyList|item)$/;
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => LIST_TAGS.test(name) });
 
+/** `<input xmlns="ucwa">` or `<u:input xmlns:u="ucwa">`; property names are read case-insensitively. */
 function parseXmlInput(body: string, props: InputProps): ParsedInput {
   const valid = XMLValidator.validate(body);
   if (valid !== true) return { ok: false, format: 'xml', failure: FAIL.deserialization(`The request body is not well-formed XML: ${valid.err.msg}`) };
   const doc = xml.parse(body) as Record<string, unknown>;
-  const input = doc.input as Record<string, unknown> | undefined;
-  if (!input || typeof input !== 'object') return { ok: false, format: 'xml', failure: FAIL.deserialization('The XML body must be an <input> element.') };
-  if (input['@_xmlns'] !== UCWA_NS) return { ok: false, format: 'xml', failure: FAIL.deserialization(`The <input> element must be in the namespace ${UCWA_NS}.`) };
-  for (const p of (input.property as Array<Record<string, unknown>> | undefined) ?? []) {
+  const rootName = Object.keys(doc).find((k) => k === 'input' || k.endsWith(':input'));
+  const input = rootName ? (doc[rootName] as Record<string, unknown> | string) : undefined;
+  if (!rootName || typeof input !== 'object') return { ok: false, format: 'xml', failure: FAIL.deserialization('The XML body must be an <input> element.') };
+  const prefix = rootName.includes(':') ? `${rootName.split(':')[0]}:` : '';
+  const ns = input[prefix ? `@_xmlns:${prefix.slice(0, -1)}` : '@_xmlns'];
+  if (ns !== UCWA_NS) return { ok: false, format: 'xml', failure: FAIL.deserialization(`The <input> element must be in the namespace ${UCWA_NS}.`) };
+  for (const p of (input[`${prefix}property`] as Array<Record<string, unknown>> | undefined) ?? []) {
     const name = p['@_name'];
     if (typeof name !== 'string') continue;
     const text = p['#text'];
     props.set(name.toLowerCase(), text === undefined ? '' : String(text));
   }
-  for (const p of (input.propertyList as Array<Record<string, unknown>> | undefined) ?? []) {
+  for (const p of (input[`${prefix}propertyList`] as Array<Record<string, unknown>> | undefined) ?? []) {
     const name = p['@_name'];
     if (typeof name !== 'string') continue;
-    props.set(name.toLowerCase(), ((p.item as unknown[] | undefined) ?? []).map((i) => String(i)));
+    props.set(name.toLowerCase(), ((p[`${prefix}item`] as unknown[] | undefined) ?? []).map((i) => String(i)));
   }
   return { ok: true, format: 'xml', props };
 }

@@ -39,21 +39,26 @@ export interface UcwaSimOptions {
   userRedirect?: boolean | 'root' | 'user';
   /** Seed for the deterministic opaque ids (application, invitation, conversation ids, tokens). */
   seed?: string;
+  /** Keep at most this many entries in each recording (declines, P-GETs, …); oldest dropped. Default 10000. */
+  maxRecords?: number;
   /** Clock, ms since epoch. Default Date.now. Used for token expiry and recorded times. */
   now?: () => number;
 }
 
-/** Options of `ring()`. */
+/**
+ * Options of `ring()`. Without `fromName`, caller, subject and message come from a fixed,
+ * rotating list of realistic samples (what demo mode shows); with `fromName`, subject defaults
+ * to '' and the IM text to 'Hi there\r\n' (→ `data:text/plain;charset=utf-8,Hi+there%0d%0a`).
+ */
 export interface RingOptions {
-  /** Caller display name. Default: a deterministic sample name. */
+  /** Caller display name. */
   fromName?: string;
-  /** Caller SIP URI. Default derived from fromName. */
+  /** Caller SIP URI (`sip:` optional). Default: derived from fromName (`first.last@contoso.com`). */
   fromUri?: string;
-  /** Default '' (as in the trace). */
   subject?: string;
   /** Normal | Urgent | Emergency. Default Normal. */
   importance?: 'Normal' | 'Urgent' | 'Emergency';
-  /** First IM text (messaging / onlineMeeting). Default 'Hi there\r\n' for messaging. */
+  /** First IM text, delivered as the `message` data-URI link (messaging and onlineMeeting only by default). */
   message?: string;
   /** Encode the message data URI as base64 instead of URL-encoding. Default false. */
   base64Message?: boolean;

@@ -297,14 +297,14 @@ function upsertBy<T>(list: T[], item: T, key: (t: T) => string): T[] {
  * ---------------------------------------------------------------------------------------- */
 
 /** What the toast window shows: everything not ignored, newest first. */
-export function visibleToasts(state: SoftphoneState): ToastEntry[] {
+export function visibleToasts(state: Pick<SoftphoneState, 'toasts' | 'ignored'>): ToastEntry[] {
   return state.toasts
     .filter((t) => !state.ignored.includes(t.invitation.id))
     .sort((a, b) => b.seq - a.seq);
 }
 
 /** Visible toasts that still ring (not declining, not a farewell). */
-export function ringingToasts(state: SoftphoneState): ToastEntry[] {
+export function ringingToasts(state: Pick<SoftphoneState, 'toasts' | 'ignored'>): ToastEntry[] {
   return visibleToasts(state).filter((t) => t.phase === 'ringing');
 }
 
@@ -313,7 +313,7 @@ export function shouldRing(state: SoftphoneState): boolean {
   return state.status === 'ready' && !state.dnd && state.settings.ringtone && ringingToasts(state).length > 0;
 }
 
-export function visibleNotices(state: SoftphoneState): Notice[] {
+export function visibleNotices(state: Pick<SoftphoneState, 'notices' | 'dismissedNotices'>): Notice[] {
   return state.notices.filter((n) => !state.dismissedNotices.includes(n.id));
 }
 

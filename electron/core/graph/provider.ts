@@ -1,0 +1,264 @@
+/**
+ * The Microsoft Graph calling account: a signed-callback receiver, warm app-only tokens and
+ * reject within the 15 s answer window. See receiver.ts, jwt.ts, notifications.ts,
+ * tokens.ts and reject.ts for the pieces; this class wires them to the engine's sink and
+ * keeps per-call state (notifications may arrive duplicated or out of order).
+ */
+import { GRAPH_REJECT_REASONS, type GraphAccount, type GraphRejectReason } from '../config.js';
+import type { Clock, Fetch, Logger, SecretStore, TimerHandle } from '../deps.js';
+import type { Invitation, Outcome } from '../invitation.js';
+import type { DeclineResult, Provider, ProviderSink } from '../provider.js';
+import { CallbackVerifier } from './jwt.js';
+import { parseNotifications, toInvitation, type CallEvent } from './notifications.js';
+import { CallbackReceiver, type NotificationContext } from './receiver.js';
+import { rejectCall, rejectUrl } from './reject.js';
+import { GraphTokenError, GraphTokens, type ReadFile } from './tokens.js';
+
+export interface GraphDeps {
+  fetch: Fetch;
+  clock: Clock;
+  logger: Logger;
+  secrets: SecretStore;
+  /** The settings' default reason, read for each new call (account.declineReason wins). */
+  defaultDeclineReason?: () => GraphRejectReason;
+  /** Reads the certificate files (default: node:fs/promises readFile, utf8). */
+  readFile?: ReadFile;
+  /** Callback receiver body limit in bytes (default 256 KiB). */
+  maxBodyBytes?: number;
+}
+
+interface CallEntry {
+  callId: string;
+  invitationId: string;
+  expiresAt: number;
+  rejecting: boolean;
+  /** An end notification arrived while the reject was in flight: reported after it. */
+  endedDuringReject: boolean;
+  cleanup: TimerHandle;
+}
+
+/** How long a call's state is kept after its window closed (late `deleted` notifications). */
+const KEEP_AFTER_WINDOW_MS = 60_000;
+/** How many ended call ids are remembered (a late or replayed `created` must not ring). */
+const ENDED_MEMORY = 1_000;
+
+export class GraphProvider implements Provider {
+  readonly kind = 'graph' as const;
+  readonly accountId: string;
+  private sink: ProviderSink | null = null;
+  private receiver: CallbackReceiver | null = null;
+  private verifier: CallbackVerifier | null = null;
+  private tokens: GraphTokens | null = null;
+  private readonly calls = new Map<string, CallEntry>();
+  private readonly endedCalls = new Set<string>();
+  private readonly log: Logger;
+  private connected = false;
+
+  constructor(
+    readonly account: GraphAccount,
+    private readonly deps: GraphDeps,
+  ) {
+    this.accountId = account.id;
+    this.log = deps.logger.child('graph');
+  }
+
+  /** The URL the receiver is bound to (with the real port when 0 was configured). */
+  get callbackUrl(): string | null {
+    return this.receiver?.url ?? null;
+  }
+
+  async start(sink: ProviderSink): Promise<void> {
+    this.sink = sink;
+    this.connected = false;
+    const { account, deps } = this;
+    this.verifier = new CallbackVerifier({
+      audience: account.clientId,
+      openIdConfigUrl: account.openIdConfigUrl,
+      fetch: deps.fetch,
+      clock: deps.clock,
+      logger: this.log,
+    });
+    this.receiver = new CallbackReceiver({
+      host: account.callback.host,
+      port: account.callback.port,
+      path: account.callback.path,
+      maxBodyBytes: deps.maxBodyBytes,
+      verifier: this.verifier,
+      onNotification: (body, ctx) => this.onNotification(body, ctx),
+      clock: deps.clock,
+      logger: this.log,
+    });
+    this.tokens = new GraphTokens(account, { ...deps, logger: this.log }, (status) => {
+      if (this.sink !== sink) return;
+      if (status.ok) {
+        if (!this.connected) {
+          this.connected = true;
+          sink.state('connected');
+        }
+      } else {
+        this.connected = false;
+        sink.state('error', status.error);
+      }
+    });
+
+    try {
+      await this.receiver.listen();
+    } catch (err) {
+      this.receiver = null;
+      sink.state('error', {
+        code: 'ListenFailed',
+        message: `The Graph callback receiver could not start: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return;
+    }
+    // Keys and token in the background: start() only reports that connecting is under way.
+    void this.verifier.warmUp().catch((err: unknown) =>
+      this.log.warn('could not load the notification signing keys yet (will retry on the first notification)', {
+        err,
+      }),
+    );
+    void this.tokens.start().catch((err: unknown) => {
+      // onStatus already reported it; the token source retries on its own timer.
+      if (!(err instanceof GraphTokenError)) this.log.error('token warm-up failed', { err });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.sink = null;
+    this.connected = false;
+    this.tokens?.stop();
+    for (const entry of this.calls.values()) this.deps.clock.clearTimeout(entry.cleanup);
+    this.calls.clear();
+    const receiver = this.receiver;
+    this.receiver = null;
+    await receiver?.close();
+  }
+
+  async decline(invitation: Invitation, reason: string): Promise<DeclineResult> {
+    if (!(GRAPH_REJECT_REASONS as readonly string[]).includes(reason)) {
+      return {
+        ok: false,
+        error: {
+          status: null,
+          code: 'InvalidReason',
+          subcode: null,
+          message: `"${reason}" is not a Graph reject reason; use one of: ${GRAPH_REJECT_REASONS.join(', ')}`,
+        },
+      };
+    }
+    const tokens = this.tokens;
+    if (!tokens) {
+      return {
+        ok: false,
+        error: { status: null, code: 'NotStarted', subcode: null, message: 'The Graph account is not running.' },
+      };
+    }
+    const prefix = `${this.accountId}:`;
+    const entry = this.calls.get(invitation.id.startsWith(prefix) ? invitation.id.slice(prefix.length) : invitation.id);
+    const callId = entry?.callId ?? invitation.id.slice(prefix.length);
+    if (entry) entry.rejecting = true;
+    let result: DeclineResult;
+    try {
+      result = await rejectCall(
+        { url: rejectUrl(this.account, callId), reason, deadline: invitation.expiresAt },
+        { fetch: this.deps.fetch, clock: this.deps.clock, logger: this.log, token: (force) => tokens.get(force) },
+      );
+    } finally {
+      if (entry) entry.rejecting = false;
+    }
+    if (entry?.endedDuringReject) {
+      // Report the end after the engine has taken the reject's result into account.
+      const outcome: Outcome = result.ok ? 'declined' : 'gone';
+      const sink = this.sink;
+      // A macrotask: runs after the engine's continuation of this very call (not a delay).
+      setImmediate(() => sink?.ended(entry.invitationId, outcome));
+    }
+    return result;
+  }
+
+  // ------------------------------------------------------------------------------------
+
+  private onNotification(body: { value: unknown[] }, ctx: NotificationContext): void {
+    for (const ev of parseNotifications(body)) this.onCallEvent(ev, ctx);
+  }
+
+  private onCallEvent(ev: CallEvent, ctx: NotificationContext): void {
+    const sink = this.sink;
+    if (!sink) return;
+    switch (ev.kind) {
+      case 'ignored':
+        this.log.debug('notification ignored', { callId: ev.callId, why: ev.why, ...ctx.ids });
+        return;
+      case 'incoming': {
+        if (this.calls.has(ev.callId) || this.endedCalls.has(ev.callId)) {
+          this.log.debug('duplicate or late incoming-call notification ignored', { callId: ev.callId });
+          return;
+        }
+        const def = this.defaultReason();
+        const invitation = toInvitation({
+          accountId: this.accountId,
+          callId: ev.callId,
+          from: ev.from,
+          modality: ev.modality,
+          receivedAt: ctx.receivedAt,
+          declineReasons: [def, ...GRAPH_REJECT_REASONS.filter((r) => r !== def)],
+        });
+        const expiresAt = invitation.expiresAt ?? ctx.receivedAt;
+        const entry: CallEntry = {
+          callId: ev.callId,
+          invitationId: invitation.id,
+          expiresAt,
+          rejecting: false,
+          endedDuringReject: false,
+          cleanup: this.deps.clock.setTimeout(
+            () => this.forget(ev.callId),
+            Math.max(0, expiresAt - this.deps.clock.now()) + KEEP_AFTER_WINDOW_MS,
+          ),
+        };
+        this.calls.set(ev.callId, entry);
+        this.log.info('incoming call', { callId: ev.callId, tenant: ctx.claims.tid, ...ctx.ids });
+        sink.ringing(invitation);
+        return;
+      }
+      case 'answered':
+      case 'ended': {
+        const entry = this.calls.get(ev.callId);
+        this.rememberEnded(ev.callId);
+        if (!entry) return;
+        if (ev.kind === 'ended') this.forget(ev.callId);
+        if (entry.rejecting) {
+          this.log.debug('the call ended while its reject was in flight', { callId: ev.callId });
+          entry.endedDuringReject = true;
+          return;
+        }
+        const outcome: Outcome =
+          ev.kind === 'answered' ? 'answeredElsewhere' : this.deps.clock.now() >= entry.expiresAt ? 'timedOut' : 'gone';
+        this.log.info('call ended', { callId: ev.callId, via: ev.kind === 'ended' ? ev.via : ev.state, outcome });
+        sink.ended(entry.invitationId, outcome);
+        return;
+      }
+    }
+  }
+
+  private defaultReason(): GraphRejectReason {
+    return this.account.declineReason ?? this.deps.defaultDeclineReason?.() ?? 'none';
+  }
+
+  private forget(callId: string): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    this.deps.clock.clearTimeout(entry.cleanup);
+    this.calls.delete(callId);
+    this.rememberEnded(callId);
+  }
+
+  private rememberEnded(callId: string): void {
+    this.endedCalls.delete(callId);
+    this.endedCalls.add(callId);
+    if (this.endedCalls.size > ENDED_MEMORY) {
+      const oldest = this.endedCalls.values().next().value;
+      if (oldest !== undefined) this.endedCalls.delete(oldest);
+    }
+  }
+}
+

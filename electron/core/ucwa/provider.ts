@@ -1,0 +1,521 @@
+/**
+ * UcwaProvider: one Skype for Business (UCWA 2.0) account, composed of the small modules
+ * beside it. It owns the session lifecycle and the cache of ringing invitations:
+ *
+ *   connecting ─► discover ─► sign in ─► POST applications ─► makeMeAvailable ─► P-GET loop
+ *        │                                                      └► reportMyActivity / 3 min
+ *        └─ transient failure: 'reconnecting' + backoff; definitive: 'error'
+ *   loop trouble → 'reconnecting' → 'connected';  404 → re-create silently;
+ *   409 PGetReplaced / 410 → 'error' and stop;    stop() → abort, DELETE, 'stopped'.
+ */
+import { CALL_DECLINE_REASONS, type CallDeclineReason, type UcwaAccount } from '../config.js';
+import type { Clock, Fetch, KeyValueStore, Logger, SecretStore, TimerHandle } from '../deps.js';
+import type { Invitation, Outcome } from '../invitation.js';
+import type { AccountError, AccountState, DeclineResult, Provider, ProviderSink } from '../provider.js';
+import {
+  ActivityReporter,
+  createApplication,
+  deleteApplication,
+  getApplication,
+  loadEndpointId,
+  makeMeAvailable,
+  reportMyActivity,
+  type ApplicationLinks,
+} from './application.js';
+import { TokenCache } from './auth.js';
+import { sendDecline } from './decline.js';
+import { discover } from './discovery.js';
+import { UcwaError } from './errors.js';
+import { backoffDelay, EventChannel, type BackoffOptions } from './eventChannel.js';
+import type { EventBatch, Happening, InvitationRel, Resource } from './events.js';
+import { AbortedError, NetworkError, UcwaHttp } from './http.js';
+import { actionLinksOf, isIncoming, outcomeOf, toInvitation, type ActionLinks } from './invitations.js';
+import { describeHref } from './links.js';
+
+export interface UcwaDeps {
+  fetch: Fetch;
+  clock: Clock;
+  logger: Logger;
+  store: KeyValueStore;
+  secrets: SecretStore;
+  /** `userAgent` of the application (≤ 100 chars). */
+  userAgent?: string;
+  /** The settings' default reason for accounts that set none (read at each invitation). */
+  defaultDeclineReason?: () => CallDeclineReason;
+  /** Server `timeout` of each P-GET, seconds (default 180). */
+  pgetTimeoutSec?: number;
+  /** Jitter source for backoff, [0,1) (default Math.random). */
+  random?: () => number;
+  /** Backoff of reconnects (default 1 s doubling to 60 s). */
+  backoff?: BackoffOptions;
+  /** reportMyActivity period, ms (default 3 min; UCWA needs ≤ 4 min). */
+  activityIntervalMs?: number;
+  /** `culture` of the application (default en-US). */
+  culture?: string;
+}
+
+export const DEFAULT_USER_AGENT = 'Softphone/0.1';
+const MAX_ENDED_REMEMBERED = 1000;
+
+interface Ringing {
+  invitation: Invitation;
+  rel: InvitationRel;
+  links: ActionLinks;
+}
+
+export function passwordSecretName(account: Pick<UcwaAccount, 'id'>): string {
+  return `${account.id}.password`;
+}
+
+export class UcwaProvider implements Provider {
+  readonly kind = 'ucwa' as const;
+  readonly accountId: string;
+
+  private readonly log: Logger;
+  private readonly http: UcwaHttp;
+  private readonly random: () => number;
+  private sink: ProviderSink | null = null;
+  private state: AccountState = 'stopped';
+
+  private stopped = false;
+  private stopping: Promise<void> | null = null;
+  /** Aborts every request of the current session on stop(). */
+  private readonly abort = new AbortController();
+  private connectTimer: TimerHandle | null = null;
+  private connectWake: (() => void) | null = null;
+
+  private applicationsUrl: string | null = null;
+  private app: ApplicationLinks | null = null;
+  /** False once the server told us the application is gone (no DELETE then). */
+  private appAlive = false;
+  private channel: EventChannel | null = null;
+  private activity: ActivityReporter | null = null;
+  private connecting: Promise<void> | null = null;
+
+  /** Ringing invitations by absolute href, and href by invitation id. */
+  private readonly ringing = new Map<string, Ringing>();
+  private readonly hrefById = new Map<string, string>();
+  /** Invitation hrefs that completed (or were seen completing): a replayed `started` is ignored. */
+  private readonly ended = new Set<string>();
+
+  constructor(
+    readonly account: UcwaAccount,
+    private readonly deps: UcwaDeps,
+  ) {
+    this.accountId = account.id;
+    this.log = deps.logger.child('ucwa');
+    this.random = deps.random ?? Math.random;
+    const tokens = new TokenCache({
+      fetch: deps.fetch,
+      clock: deps.clock,
+      logger: this.log,
+      credentials: () => this.credentials(),
+    });
+    this.http = new UcwaHttp({ fetch: deps.fetch, clock: deps.clock, logger: this.log, tokens, userAgent: this.userAgent });
+  }
+
+  private get userAgent(): string {
+    return (this.deps.userAgent ?? DEFAULT_USER_AGENT).slice(0, 100);
+  }
+
+  async start(sink: ProviderSink): Promise<void> {
+    if (this.sink) throw new Error('UcwaProvider.start called twice');
+    this.sink = sink;
+    this.setState('connecting');
+    this.connecting = this.connectLoop('start');
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  async decline(invitation: Invitation, reason: string): Promise<DeclineResult> {
+    if (!(CALL_DECLINE_REASONS as readonly string[]).includes(reason)) {
+      return {
+        ok: false,
+        error: {
+          status: null,
+          code: 'InvalidReason',
+          subcode: null,
+          message: `"${reason}" is not a Skype for Business decline reason (use one of: ${CALL_DECLINE_REASONS.join(', ')}).`,
+        },
+      };
+    }
+    const href = this.hrefById.get(invitation.id);
+    const entry = href ? this.ringing.get(href) : undefined;
+    if (!entry) {
+      return {
+        ok: false,
+        error: { status: null, code: 'UnknownInvitation', subcode: null, message: 'This invitation is no longer ringing on this account.' },
+        endAs: 'gone',
+      };
+    }
+    if (!entry.links.decline) {
+      return {
+        ok: false,
+        error: { status: null, code: 'NoDeclineLink', subcode: null, message: 'The server offered no way to decline this invitation.' },
+      };
+    }
+    this.log.info('declining', { id: invitation.id, reason });
+    return sendDecline(this.http, entry.links.decline, reason as CallDeclineReason, this.account.payloadFormat ?? 'json', this.log, this.abort.signal);
+  }
+
+  // ─────────────────────────── session ───────────────────────────
+
+  private async credentials(): Promise<{ username: string; password: string }> {
+    let password: string | undefined;
+    try {
+      password = await this.deps.secrets.get(passwordSecretName(this.account));
+    } catch (err) {
+      throw new UcwaError(null, 'NoPassword', null, `The password for this account could not be read (${(err as Error).message}).`);
+    }
+    if (!password) throw new UcwaError(null, 'NoPassword', null, 'No password is stored for this account.');
+    return { username: this.account.username, password };
+  }
+
+  /**
+   * Discovers (once), creates the application, makes it available and starts the loop.
+   * Transient failures retry with backoff ('reconnecting'); definitive ones end in 'error'.
+   */
+  private async connectLoop(why: 'start' | 'recreate' | 'rediscover'): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      try {
+        await this.connectOnce();
+        this.setState('connected');
+        if (why !== 'start') this.log.info('session re-established', { why });
+        return;
+      } catch (err) {
+        if (this.stopped || err instanceof AbortedError) return;
+        const ucwa = asUcwaError(err);
+        if (!ucwa.transient && ucwa.code !== 'NotFound') {
+          this.log.error('could not connect', { code: ucwa.code, status: ucwa.status, message: ucwa.message });
+          this.fail(ucwa.toAccountError());
+          return;
+        }
+        attempt++;
+        const delay = backoffDelay(attempt, this.random, this.deps.backoff);
+        this.log.warn('connecting failed; retrying', { code: ucwa.code, status: ucwa.status, delayMs: delay });
+        this.setState('reconnecting', ucwa.toAccountError());
+        if (attempt >= 3 && ucwa.status !== null && [403, 404, 502].includes(ucwa.status)) this.applicationsUrl = null;
+        await this.waitConnect(delay);
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const signal = this.abort.signal;
+    if (!this.applicationsUrl) {
+      const found = await discover(this.http, {
+        sipAddress: this.account.sipAddress,
+        discoveryUrl: this.account.discoveryUrl,
+        log: this.log,
+        signal,
+      });
+      this.applicationsUrl = found.applicationsUrl;
+      this.log.info('discovered the UCWA server', { applications: found.applicationsUrl });
+    }
+    const endpointId = await loadEndpointId(this.deps.store, this.accountId, this.log);
+    let app = await createApplication(
+      this.http,
+      this.applicationsUrl,
+      { userAgent: this.userAgent, endpointId, culture: this.deps.culture ?? 'en-US' },
+      signal,
+    );
+    this.app = app;
+    this.appAlive = true;
+    if (!app.makeMeAvailable) {
+      app = await getApplication(this.http, app.self, signal);
+    }
+    if (!app.makeMeAvailable) {
+      throw new UcwaError(null, 'NoMakeMeAvailable', null, 'The server offers no way to make this account reachable (no makeMeAvailable link).');
+    }
+    await makeMeAvailable(this.http, app.makeMeAvailable, signal);
+    if (!app.reportMyActivity) {
+      try {
+        const fresh = await getApplication(this.http, app.self, signal);
+        app = { ...fresh, events: app.events };
+      } catch (err) {
+        if (err instanceof AbortedError) throw err;
+        this.log.warn('could not read the application after makeMeAvailable', { err });
+      }
+    }
+    this.app = app;
+    if (this.stopped) throw new AbortedError();
+    this.startActivity();
+    const channel = this.newChannel();
+    this.channel = channel;
+    await channel.start(app.events);
+  }
+
+  private newChannel(): EventChannel {
+    const channel: EventChannel = new EventChannel({
+      http: this.http,
+      clock: this.deps.clock,
+      log: this.log,
+      random: this.random,
+      timeoutSec: this.deps.pgetTimeoutSec ?? 180,
+      backoff: this.deps.backoff,
+      handlers: {
+        onBatch: (batch) => this.onBatch(batch),
+        onTrouble: (error) => {
+          if (this.channel === channel) this.setState('reconnecting', error);
+        },
+        onRecovered: () => {
+          if (this.channel === channel) this.setState('connected');
+        },
+        onApplicationGone: (error) => {
+          if (this.channel !== channel || this.stopped) return;
+          this.log.warn('the application is gone; re-creating it', { code: error.code, subcode: error.subcode });
+          this.recreate('recreate');
+        },
+        onFatal: (error) => {
+          if (this.channel !== channel || this.stopped) return;
+          this.log.error('event channel stopped', { code: error.code, subcode: error.subcode, status: error.status });
+          if (error.status === 410 || error.subcode === 'PGetReplaced') this.appAlive = false;
+          this.fail(error);
+        },
+      },
+    });
+    return channel;
+  }
+
+  /** Drops the session's links and transient state and connects again (no state change). */
+  private recreate(why: 'recreate' | 'rediscover'): void {
+    this.appAlive = false;
+    this.teardownSession();
+    this.dropTransient('the session was re-created');
+    if (why === 'rediscover') this.applicationsUrl = null;
+    this.connecting = this.connectLoop(why);
+  }
+
+  private startActivity(): void {
+    this.activity?.stop();
+    const reporter: ActivityReporter = new ActivityReporter({
+      clock: this.deps.clock,
+      log: this.log,
+      intervalMs: this.deps.activityIntervalMs,
+      report: async () => {
+        const app = this.app;
+        if (!app) return;
+        let href = app.reportMyActivity;
+        if (!href) {
+          const fresh = await getApplication(this.http, app.self, this.abort.signal);
+          href = fresh.reportMyActivity;
+          if (this.app === app) this.app = { ...app, reportMyActivity: href };
+        }
+        if (!href) {
+          this.log.warn('the server offers no reportMyActivity link');
+          return;
+        }
+        try {
+          await reportMyActivity(this.http, href, this.abort.signal);
+        } catch (err) {
+          if (err instanceof UcwaError && err.status === 409 && err.subcode === 'MakeMeAvailableRequired' && app.makeMeAvailable) {
+            await makeMeAvailable(this.http, app.makeMeAvailable, this.abort.signal);
+            return;
+          }
+          throw err;
+        }
+      },
+      onError: (err) => {
+        if (this.activity !== reporter || this.stopped || err instanceof AbortedError) return;
+        const e = asUcwaError(err);
+        if (e.status === 404) {
+          // The P-GET will see it too; re-create now only if the loop is not already doing it.
+          this.log.warn('reportMyActivity: the application is gone');
+          if (this.channel && !this.channel.isStopped) this.recreate('recreate');
+          return;
+        }
+        if (e.status === 410) {
+          this.appAlive = false;
+          this.fail(e.toAccountError());
+          return;
+        }
+        this.log.warn('reportMyActivity failed; will try again', { code: e.code, status: e.status });
+      },
+    });
+    this.activity = reporter;
+    reporter.start();
+  }
+
+  /** Stops the loop and the activity timer of the current session (no DELETE). */
+  private teardownSession(): void {
+    this.activity?.stop();
+    this.activity = null;
+    this.channel?.stop();
+    this.channel = null;
+  }
+
+  /** A definitive failure: report 'error', end what rings, stop working. */
+  private fail(error: AccountError): void {
+    this.teardownSession();
+    this.dropTransient('the account stopped working');
+    this.setState('error', error);
+  }
+
+  private async doStop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    if (this.connectTimer !== null) this.deps.clock.clearTimeout(this.connectTimer);
+    this.connectWake?.();
+    this.teardownSession();
+    await this.connecting?.catch(() => undefined);
+    const app = this.app;
+    if (app && this.appAlive) {
+      this.appAlive = false;
+      await deleteApplication(this.http, app.self, this.log);
+    }
+    this.dropTransient('the account signed out');
+    this.setState('stopped');
+  }
+
+  private waitConnect(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.connectWake = resolve;
+      this.connectTimer = this.deps.clock.setTimeout(() => {
+        this.connectTimer = null;
+        this.connectWake = null;
+        resolve();
+      }, ms);
+    });
+  }
+
+  private setState(state: AccountState, error?: AccountError): void {
+    if (this.stopped && state !== 'stopped') return; // nothing but 'stopped' after stop()
+    if (state === this.state && !error) return;
+    this.state = state;
+    this.safeSink(() => (error ? this.sink?.state(state, error) : this.sink?.state(state)));
+  }
+
+  // ─────────────────────────── events ───────────────────────────
+
+  private async onBatch(batch: EventBatch): Promise<void> {
+    if (batch.continuation && batch.continuation.kind !== 'next') {
+      this.dropTransient(`the server sent ${batch.continuation.kind}`);
+    }
+    for (const h of batch.happenings) {
+      if (this.stopped) return;
+      try {
+        await this.onHappening(h);
+      } catch (err) {
+        if (err instanceof AbortedError) return;
+        this.log.error('handling an event failed; skipped', { kind: h.kind, err });
+      }
+    }
+  }
+
+  private async onHappening(h: Happening): Promise<void> {
+    switch (h.kind) {
+      case 'invitationStarted': {
+        if (this.ringing.has(h.href) || this.ended.has(h.href)) {
+          this.log.debug('ignored a repeated invitation', { href: describeHref(h.href) });
+          return;
+        }
+        const resource = h.resource ?? (await this.fetchResource(h.href));
+        if (!resource) return;
+        if (this.ringing.has(h.href) || this.ended.has(h.href)) return;
+        if (!isIncoming(resource)) {
+          this.log.debug('ignored an outgoing invitation', { rel: h.rel });
+          return;
+        }
+        const invitation = toInvitation({
+          accountId: this.accountId,
+          rel: h.rel,
+          href: h.href,
+          resource,
+          now: this.deps.clock.now(),
+          defaultDeclineReason: this.defaultReason(),
+        });
+        const base = this.app?.self ?? h.href;
+        const links = actionLinksOf(resource, base);
+        this.ringing.set(h.href, { invitation, rel: h.rel, links });
+        this.hrefById.set(invitation.id, h.href);
+        this.log.info('incoming invitation', { id: invitation.id, modality: invitation.modality, canDecline: !!links.decline });
+        this.safeSink(() => this.sink?.ringing(invitation));
+        return;
+      }
+      case 'invitationUpdated': {
+        const entry = this.ringing.get(h.href);
+        if (!entry || !h.resource) return;
+        // Keep the first sighting's links; only fill in what was missing.
+        const fresh = actionLinksOf(h.resource, this.app?.self ?? h.href);
+        for (const [rel, href] of Object.entries(fresh) as [keyof ActionLinks, string][]) entry.links[rel] ??= href;
+        return;
+      }
+      case 'invitationCompleted': {
+        this.rememberEnded(h.href);
+        const entry = this.ringing.get(h.href);
+        if (!entry) return;
+        const outcome = outcomeOf(h.status, h.reason);
+        this.forget(h.href, entry);
+        this.log.info('invitation ended', { id: entry.invitation.id, outcome, status: h.status, code: h.reason?.code, subcode: h.reason?.subcode });
+        this.safeSink(() => this.sink?.ended(entry.invitation.id, outcome));
+        return;
+      }
+      case 'resource':
+        this.log.debug('event', { type: h.type, rel: h.rel, sender: h.senderRel });
+        return;
+    }
+  }
+
+  /** GET an invitation that was announced without `_embedded`. Null when it cannot be read. */
+  private async fetchResource(href: string): Promise<Resource | null> {
+    try {
+      const res = await this.http.request('GET', href, { signal: this.abort.signal });
+      if (res.status === 200 && res.json && typeof res.json === 'object' && !Array.isArray(res.json)) {
+        return res.json as Resource;
+      }
+      this.log.warn('could not read an announced invitation', { status: res.status, href: describeHref(href) });
+    } catch (err) {
+      if (err instanceof AbortedError) throw err;
+      const e = err instanceof NetworkError || err instanceof UcwaError ? err.message : String(err);
+      this.log.warn('could not read an announced invitation', { problem: e, href: describeHref(href) });
+    }
+    return null;
+  }
+
+  private defaultReason(): CallDeclineReason {
+    const r = this.account.declineReason ?? this.deps.defaultDeclineReason?.() ?? 'Global';
+    return (CALL_DECLINE_REASONS as readonly string[]).includes(r) ? r : 'Global';
+  }
+
+  private forget(href: string, entry: Ringing): void {
+    this.ringing.delete(href);
+    this.hrefById.delete(entry.invitation.id);
+  }
+
+  private rememberEnded(href: string): void {
+    this.ended.add(href);
+    if (this.ended.size > MAX_ENDED_REMEMBERED) {
+      const oldest = this.ended.values().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
+  }
+
+  /** resync / resume / re-created / stopped: nothing cached can be trusted; end what rings. */
+  private dropTransient(why: string): void {
+    const entries = [...this.ringing.entries()];
+    this.ringing.clear();
+    this.hrefById.clear();
+    this.ended.clear();
+    if (entries.length) this.log.info('dropping ringing invitations', { why, count: entries.length });
+    for (const [, entry] of entries) this.safeSink(() => this.sink?.ended(entry.invitation.id, 'gone' satisfies Outcome));
+  }
+
+  private safeSink(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error('the sink threw', { err });
+    }
+  }
+}
+
+function asUcwaError(err: unknown): UcwaError {
+  if (err instanceof UcwaError) return err;
+  if (err instanceof NetworkError) return new UcwaError(null, err.timedOut ? 'Timeout' : 'NetworkError', null, 'The server could not be reached.', true);
+  return new UcwaError(null, 'InternalError', null, `Unexpected error: ${(err as Error)?.message ?? String(err)}`);
+}

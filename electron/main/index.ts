@@ -1,0 +1,213 @@
+/**
+ * The composition root of the desktop app. Glue only: it wires the engine (SoftphoneApp) to
+ * the toast window, the main window, the tray and IPC. No protocol logic lives here.
+ *
+ * Environment:
+ *   SOFTPHONE_USER_DATA_DIR  use another profile directory (tests; a second profile)
+ *   ELECTRON_RENDERER_URL    set by `electron-vite dev`: load pages from the dev server
+ *   --hidden                 start in the tray (what "start at login" passes)
+ */
+import { join } from 'node:path';
+import { app, dialog, ipcMain, Menu, Notification, safeStorage, session, type WebContents } from 'electron';
+import type { AppEvent } from '../contract.js';
+import { SoftphoneApp } from '../core/app.js';
+import { systemClock } from '../core/deps.js';
+import { startDemoBackend } from '../simulator/demo.js';
+import { createFileLogger } from './fileLogger.js';
+import { broadcast, registerIpc } from './ipc.js';
+import { applyLoginItem, HIDDEN_ARG } from './loginItem.js';
+import { createNetFetch } from './netFetch.js';
+import { createAppPages } from './pages.js';
+import { SafeStorageVault } from './secrets.js';
+import { enableAppSecurity, hardenSession } from './security.js';
+import { TrayController } from './tray.js';
+import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
+import { RingNotifications } from './windows/ringNotifications.js';
+import { isNativeWayland, ToastWindow } from './windows/toastWindow.js';
+
+const APP_ID = 'com.example.softphone';
+/** How long Quit waits for the sign-out (UCWA DELETE application) before leaving anyway. */
+const STOP_TIMEOUT_MS = 5_000;
+
+if (process.env.SOFTPHONE_USER_DATA_DIR) app.setPath('userData', process.env.SOFTPHONE_USER_DATA_DIR);
+const userData = app.getPath('userData');
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const pages = createAppPages({ mainDir: import.meta.dirname, devServerUrl });
+const assetsDir = join(app.getAppPath(), 'assets');
+const fileLog = createFileLogger(join(userData, 'logs'), { alsoStderr: !app.isPackaged });
+const log = fileLog.logger;
+
+// Before `ready`: every renderer sandboxed, every webContents hardened as it is created.
+enableAppSecurity(app, log, pages.isAppUrl);
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+
+let softphone: SoftphoneApp | null = null;
+let mainWindow: MainWindow | null = null;
+let toast: ToastWindow | null = null;
+let tray: TrayController | null = null;
+let notifications: RingNotifications | null = null;
+let quitting = false;
+let stopping = false;
+let stopped = false;
+let showRequested = false;
+
+function showMainWindow(): void {
+  if (mainWindow) mainWindow.show();
+  else showRequested = true;
+}
+
+function ownWebContents(): WebContents[] {
+  const all = [mainWindow?.webContents, toast?.webContents];
+  return all.filter((wc): wc is WebContents => !!wc && !wc.isDestroyed());
+}
+
+/** Which AppEvents change what the tray shows. */
+function affectsTray(event: AppEvent): boolean {
+  return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts'].includes(event.type);
+}
+
+function applicationMenu(): Menu | null {
+  // No menu bar on Windows/Linux (no DevTools or reload shortcuts in the product); macOS
+  // needs one for the app menu and the clipboard shortcuts in the account form.
+  if (process.platform !== 'darwin') return null;
+  return Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  log.info('starting', { version: app.getVersion(), electron: process.versions.electron, userData });
+  hardenSession(session.defaultSession, { logger: log, devServerUrl });
+  Menu.setApplicationMenu(applicationMenu());
+
+  const vault = new SafeStorageVault({ path: join(userData, 'secrets.json'), safeStorage, logger: log });
+  const netFetch = createNetFetch();
+  const sp = await SoftphoneApp.create({
+    dataDir: userData,
+    clock: systemClock,
+    logger: log,
+    vault,
+    fetchFor: () => netFetch,
+    startDemo: () => startDemoBackend(demoOptions()),
+  });
+  softphone = sp;
+
+  const wayland = isNativeWayland(process.platform, process.env, app.commandLine.getSwitchValue('ozone-platform'));
+  if (wayland) log.info('native Wayland: incoming invitations show as OS notifications (no always-on-top there)');
+
+  const handlers = sp.handlers({
+    showMainWindow,
+    toastSize: (size) => toast?.resize(size),
+  });
+  // Handlers exist before any page loads; every call is sender-checked and schema-validated.
+  registerIpc({ ipcMain, handlers, logger: log.child('ipc'), ownWebContents, isAppUrl: pages.isAppUrl });
+
+  const fail = (what: string) => (err: unknown) => log.warn(`${what} failed`, { err });
+  tray = new TrayController({
+    iconDir: assetsDir,
+    logger: log,
+    actions: {
+      setDnd: (on) => void Promise.resolve(handlers['softphone:setDnd']({ on })).catch(fail('Do Not Disturb')),
+      declineAll: () => void Promise.resolve(handlers['softphone:declineAll']({})).catch(fail('decline all')),
+      showMainWindow,
+      simulate: (kind) => void Promise.resolve(handlers['softphone:simulate']({ kind })).catch(fail('simulate')),
+      quit: () => app.quit(),
+    },
+  });
+
+  if (wayland) {
+    notifications = new RingNotifications({
+      Notification,
+      platform: process.platform,
+      logger: log,
+      decline: (id) => Promise.resolve(handlers['softphone:decline']({ id })),
+      showMainWindow,
+      onRinging: (ringing) => tray?.setAttention(ringing),
+    });
+  } else {
+    toast = new ToastWindow({ pages, logger: log });
+  }
+  mainWindow = new MainWindow({
+    pages,
+    logger: log,
+    isQuitting: () => quitting,
+    icon: join(assetsDir, 'icon.png'),
+    onShown: () => tray?.markSeen(),
+  });
+
+  sp.on((event) => {
+    broadcast(ownWebContents(), event, log);
+    notifications?.handle(event);
+    if (affectsTray(event)) tray?.update(sp.snapshot());
+    if (event.type === 'settings') void syncLoginItem(event.settings.startAtLogin);
+  });
+
+  const snapshot = sp.snapshot();
+  tray.update(snapshot);
+  for (const r of snapshot.ringing) notifications?.ring(r.invitation);
+  void syncLoginItem(snapshot.settings.startAtLogin);
+
+  // Demo mode says what it is in the main window; with real accounts the app lives in the tray.
+  const startHidden = process.argv.includes(HIDDEN_ARG);
+  if ((snapshot.demo && !startHidden) || showRequested) mainWindow.show();
+  log.info('ready', { demo: snapshot.demo, wayland, accounts: snapshot.accountConfigs.length });
+}
+
+/** SOFTPHONE_DEMO_FIRST_RING_MS: when demo mode rings its first sample invitation (tests). */
+function demoOptions(): { firstRingAfterMs?: number } {
+  const raw = process.env.SOFTPHONE_DEMO_FIRST_RING_MS;
+  if (raw === undefined) return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) {
+    log.warn('ignored SOFTPHONE_DEMO_FIRST_RING_MS: not a whole number of milliseconds', { value: raw });
+    return {};
+  }
+  return { firstRingAfterMs: ms };
+}
+
+async function syncLoginItem(on: boolean): Promise<void> {
+  try {
+    await applyLoginItem(on, { app, platform: process.platform, env: process.env, execPath: process.execPath, logger: log });
+  } catch (err) {
+    log.warn('could not change start at login', { err });
+  }
+}
+
+/** Quit signs every account out first (UCWA: DELETE the application), then really quits. */
+app.on('before-quit', (event) => {
+  quitting = true;
+  if (stopped) return;
+  event.preventDefault();
+  if (stopping) return;
+  stopping = true;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+  void Promise.race([softphone?.stop() ?? Promise.resolve(), timeout])
+    .catch((err: unknown) => log.warn('sign-out on quit failed', { err }))
+    .finally(() => {
+      stopped = true;
+      notifications?.closeAll();
+      tray?.destroy();
+      toast?.destroy();
+      log.info('bye');
+      void fileLog.close().finally(() => app.quit());
+    });
+});
+
+// Windows hide to the tray; the app keeps running until Quit.
+app.on('window-all-closed', () => undefined);
+app.on('activate', () => showMainWindow());
+
+/** Settles once the app is up (or failed to start); tests await it. */
+export const started: Promise<void> = (() => {
+  if (!claimSingleInstance(app, showMainWindow)) {
+    log.info('another instance is running; it shows its window instead');
+    quitting = stopped = true;
+    app.quit();
+    return Promise.resolve();
+  }
+  return start().catch((err: unknown) => {
+    log.error('could not start', { err });
+    dialog.showErrorBox('Softphone could not start', err instanceof Error ? err.message : String(err));
+    quitting = stopped = true;
+    app.exit(1);
+  });
+})();

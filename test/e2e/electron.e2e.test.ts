@@ -1,0 +1,95 @@
+/**
+ * The real desktop app under Playwright's `_electron`: built main + preload + renderer,
+ * demo mode (embedded simulator), the first sample invitation rings after 500 ms, its toast
+ * appears in the toast window without taking focus, and Decline ends it.
+ *
+ * It needs an Electron binary: ELECTRON_OVERRIDE_DIST_PATH (a directory holding `electron`),
+ * or a normal install (node_modules/electron/path.txt + dist/). Without one it is skipped and
+ * says why — it never triggers a download (the binary is looked up here, not by requiring
+ * the `electron` package, whose index.js downloads a missing binary).
+ * On Linux without a display, run it under `xvfb-run`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SoftphoneBridge } from '../../electron/contract.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Where an Electron binary is, or why there is none; mirrors node_modules/electron/index.js without downloading. */
+function findElectron(): { path: string } | { missing: string } {
+  const pkg = join(root, 'node_modules', 'electron');
+  const pathTxt = join(pkg, 'path.txt');
+  const relative = existsSync(pathTxt) ? readFileSync(pathTxt, 'utf8').trim() : null;
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (override) {
+    const p = join(override, relative ?? 'electron');
+    return existsSync(p) ? { path: p } : { missing: `ELECTRON_OVERRIDE_DIST_PATH is set but ${p} does not exist` };
+  }
+  if (relative && existsSync(join(pkg, 'dist', relative))) return { path: join(pkg, 'dist', relative) };
+  return { missing: 'no Electron binary on this machine; set ELECTRON_OVERRIDE_DIST_PATH' };
+}
+
+const electron = findElectron();
+const hasBinary = 'path' in electron;
+const skipNote = 'missing' in electron ? ` (skipped: ${electron.missing})` : '';
+
+describe('the desktop app under Playwright _electron', () => {
+  let app: ElectronApplication | null = null;
+  let userData: string | null = null;
+
+  afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    if (userData) await rm(userData, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasBinary)(
+    `launches the built app in demo mode, shows the first invitation as an unfocused toast, and Decline ends it${skipNote}`,
+    async () => {
+      const main = join(root, 'out', 'main', 'index.js');
+      if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+      userData = await mkdtemp(join(tmpdir(), 'softphone-e2e-'));
+
+      app = await _electron.launch({
+        args: [main],
+        cwd: root,
+        env: {
+          ...process.env,
+          SOFTPHONE_DEMO_FIRST_RING_MS: '500',
+          SOFTPHONE_USER_DATA_DIR: userData,
+          ELECTRON_ENABLE_LOGGING: '1',
+        },
+        timeout: 60_000,
+      });
+
+      // The toast window's page (the main window opens too, in demo mode).
+      const isToast = (p: Page) => p.url().endsWith('/toast.html');
+      const toast: Page = app.windows().find(isToast) ?? (await app.waitForEvent('window', { predicate: isToast }));
+
+      const dialog = toast.getByRole('alertdialog').first();
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      expect((await dialog.getByRole('heading').textContent())?.trim()).not.toBe('');
+
+      // Shown, on top, and without taking focus.
+      const state = await app.evaluate(({ BrowserWindow }) => {
+        const w = BrowserWindow.getAllWindows().find((b) => b.webContents.getURL().endsWith('/toast.html'))!;
+        return { visible: w.isVisible(), focused: w.isFocused(), focusable: w.isFocusable(), onTop: w.isAlwaysOnTop() };
+      });
+      expect(state).toEqual({ visible: true, focused: false, focusable: false, onTop: true });
+
+      await dialog.getByRole('button', { name: 'Decline', exact: true }).click();
+      await toast.getByRole('alertdialog').first().waitFor({ state: 'detached', timeout: 20_000 });
+
+      const history = await toast.evaluate(async () => {
+        const bridge = (window as unknown as { softphone: SoftphoneBridge }).softphone;
+        return (await bridge.snapshot()).history;
+      });
+      expect(history[0]?.outcome).toBe('declined');
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,257 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('./fakeElectron.js'));
+
+import type { Invitation } from '../../electron/contract.js';
+import {
+  notificationActionsSupported,
+  notificationContent,
+  RingNotifications,
+} from '../../electron/main/windows/ringNotifications.js';
+import { isNativeWayland, TOAST_MARGIN, toastBounds, ToastWindow } from '../../electron/main/windows/toastWindow.js';
+import { BrowserWindow, Notification, resetFakes, screen } from './fakeElectron.js';
+import { builtPages, recordingLogger } from './helpers.js';
+
+beforeEach(() => resetFakes());
+
+describe('toastBounds', () => {
+  it('puts the stack bottom-right of the work area, 12 px from both edges', () => {
+    expect(TOAST_MARGIN).toBe(12);
+    expect(toastBounds({ x: 0, y: 0, width: 1920, height: 1040 }, { width: 380, height: 200 })).toEqual({
+      x: 1920 - 12 - 380,
+      y: 1040 - 12 - 200,
+      width: 380,
+      height: 200,
+    });
+  });
+
+  it('follows a work area that does not start at the origin (second display, top panel)', () => {
+    const workArea = { x: 1920, y: 32, width: 2560, height: 1408 };
+    expect(toastBounds(workArea, { width: 360, height: 120 })).toEqual({
+      x: 1920 + 2560 - 12 - 360,
+      y: 32 + 1408 - 12 - 120,
+      width: 360,
+      height: 120,
+    });
+  });
+
+  it('works on a display left of or above the primary one (negative coordinates)', () => {
+    const b = toastBounds({ x: -1280, y: -1024, width: 1280, height: 1024 }, { width: 300, height: 100 });
+    expect(b).toEqual({ x: -12 - 300, y: -12 - 100, width: 300, height: 100 });
+  });
+
+  it('shrinks content taller or wider than the work area instead of pushing it off-screen', () => {
+    const workArea = { x: 0, y: 0, width: 800, height: 600 };
+    const b = toastBounds(workArea, { width: 2000, height: 4000 });
+    expect(b).toEqual({ x: 12, y: 12, width: 800 - 24, height: 600 - 24 });
+  });
+
+  it('rounds fractional sizes to whole pixels', () => {
+    const b = toastBounds({ x: 0, y: 0, width: 1000, height: 800 }, { width: 300.4, height: 99.6 });
+    expect(b).toEqual({ x: 1000 - 12 - 300, y: 800 - 12 - 100, width: 300, height: 100 });
+  });
+});
+
+describe('isNativeWayland', () => {
+  it('is true for a Linux Wayland session without an X11 ozone platform', () => {
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, '')).toBe(true);
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, 'wayland')).toBe(true);
+  });
+
+  it('is false under XWayland (ozone x11 switch or hint), on X11, and off Linux', () => {
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, 'x11')).toBe(false);
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland', ELECTRON_OZONE_PLATFORM_HINT: 'x11' }, '')).toBe(false);
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'x11' }, '')).toBe(false);
+    expect(isNativeWayland('win32', { XDG_SESSION_TYPE: 'wayland' }, '')).toBe(false);
+    expect(isNativeWayland('darwin', {}, '')).toBe(false);
+  });
+});
+
+function createToast(platform: NodeJS.Platform = 'linux') {
+  const toast = new ToastWindow({ pages: builtPages(), logger: recordingLogger(), platform });
+  const win = BrowserWindow.all.at(-1)!;
+  return { toast, win };
+}
+
+describe('the toast window', () => {
+  it('is created frameless, transparent, always on top, unfocusable, off the taskbar, hidden and fixed-size', () => {
+    const { win } = createToast();
+    expect(win.options).toMatchObject({
+      show: false,
+      frame: false,
+      transparent: true,
+      alwaysOnTop: true,
+      focusable: false,
+      skipTaskbar: true,
+      resizable: false,
+    });
+  });
+
+  it('loads toast.html from the built renderer', () => {
+    const { win } = createToast();
+    expect(win.loaded).toEqual({ file: '/opt/softphone/resources/app/out/renderer/toast.html' });
+  });
+
+  it("asks for the 'screen-saver' level where it exists and shows on every workspace", () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      const { win } = createToast(platform);
+      expect(win.called('setAlwaysOnTop')).toEqual([['setAlwaysOnTop', true, 'screen-saver']]);
+    }
+    const { win } = createToast('linux');
+    expect(win.called('setAlwaysOnTop')).toEqual([['setAlwaysOnTop', true]]);
+    expect(win.called('setVisibleOnAllWorkspaces')[0]?.[1]).toBe(true);
+  });
+
+  it('appears with showInactive when something rings, and is never focused or shown with show()', () => {
+    const { toast, win } = createToast();
+    toast.resize({ width: 380, height: 150 });
+    toast.resize({ width: 380, height: 300 });
+    toast.resize({ width: 380, height: 0 });
+    toast.resize({ width: 380, height: 150 });
+    expect(win.called('showInactive')).toHaveLength(2);
+    expect(win.called('focus')).toHaveLength(0);
+    expect(win.called('show')).toHaveLength(0);
+  });
+
+  it('sits bottom-right of the work area of the display under the mouse pointer', () => {
+    screen.displays = [
+      { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } },
+      {
+        id: 2,
+        bounds: { x: 1920, y: 0, width: 2560, height: 1440 },
+        workArea: { x: 1920, y: 28, width: 2560, height: 1412 },
+      },
+    ];
+    const { toast, win } = createToast();
+
+    screen.cursor = { x: 2500, y: 700 };
+    toast.resize({ width: 380, height: 180 });
+    expect(win.bounds).toEqual({ x: 1920 + 2560 - 12 - 380, y: 28 + 1412 - 12 - 180, width: 380, height: 180 });
+
+    screen.cursor = { x: 10, y: 10 };
+    toast.resize({ width: 380, height: 360 });
+    expect(win.bounds).toEqual({ x: 1920 - 12 - 380, y: 1040 - 12 - 360, width: 380, height: 360 });
+  });
+
+  it('follows the size the renderer reports for its content', () => {
+    const { toast, win } = createToast();
+    toast.resize({ width: 400, height: 120 });
+    toast.resize({ width: 400, height: 250 });
+    expect(win.called('setBounds').map((c) => (c[1] as { height: number }).height)).toEqual([120, 250]);
+  });
+
+  it('hides when nothing rings (reported height 0) and stays hidden', () => {
+    const { toast, win } = createToast();
+    toast.resize({ width: 380, height: 150 });
+    expect(win.visible).toBe(true);
+    toast.resize({ width: 380, height: 0 });
+    expect(win.visible).toBe(false);
+    expect(win.called('hide')).toHaveLength(1);
+    toast.resize({ width: 0, height: 0 });
+    expect(win.called('hide')).toHaveLength(1);
+    expect(win.called('showInactive')).toHaveLength(1);
+  });
+
+  it('uses the secure webPreferences with the sandboxed preload', () => {
+    const { win } = createToast();
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: '/opt/softphone/resources/app/out/preload/index.cjs',
+    });
+  });
+});
+
+function invitation(over: Partial<Invitation> = {}): Invitation {
+  return {
+    id: 'inv-1',
+    accountId: 'a1',
+    provider: 'ucwa',
+    modality: 'audio',
+    from: { name: 'Alice Example', uri: 'sip:alice@example.com' },
+    subject: 'Quarterly numbers',
+    importance: 'normal',
+    message: '',
+    receivedAt: 1_700_000_000_000,
+    expiresAt: null,
+    declineReasons: ['Global', 'Local'],
+    defaultDeclineReason: 'Global',
+    ...over,
+  };
+}
+
+describe('the OS-notification fallback (native Wayland)', () => {
+  function setup(platform: NodeJS.Platform) {
+    const declined: string[] = [];
+    const ringing: Invitation[][] = [];
+    let shownMain = 0;
+    const n = new RingNotifications({
+      Notification: Notification as never,
+      platform,
+      logger: recordingLogger(),
+      decline: async (id) => void declined.push(id),
+      showMainWindow: () => void shownMain++,
+      onRinging: (r) => void ringing.push(r),
+    });
+    return { n, declined, ringing, shownMain: () => shownMain };
+  }
+
+  it('shows one notification per ringing invitation, naming the caller and what they want', () => {
+    const { n } = setup('linux');
+    n.handle({ type: 'invitation', invitation: invitation() });
+    n.handle({ type: 'invitation', invitation: invitation() });
+    expect(Notification.all).toHaveLength(1);
+    expect(Notification.all[0]!.shown).toBe(true);
+    expect(Notification.all[0]!.options).toMatchObject({
+      title: 'Call from Alice Example',
+      body: 'Quarterly numbers\nsip:alice@example.com',
+    });
+  });
+
+  it('offers Decline as a notification action where the platform has actions, and it declines', async () => {
+    const { n, declined } = setup('win32');
+    n.handle({ type: 'invitation', invitation: invitation({ id: 'x' }) });
+    const shown = Notification.all[0]!;
+    expect(shown.options.actions).toEqual([{ type: 'button', text: 'Decline' }]);
+    shown.emit('action', { actionIndex: 0 });
+    await Promise.resolve();
+    expect(declined).toEqual(['x']);
+  });
+
+  it('has no action on Linux, where clicking the notification opens the main window', () => {
+    expect(notificationActionsSupported('linux')).toBe(false);
+    expect(notificationActionsSupported('darwin')).toBe(true);
+    const s = setup('linux');
+    s.n.handle({ type: 'invitation', invitation: invitation() });
+    expect(Notification.all[0]!.options.actions).toBeUndefined();
+    Notification.all[0]!.emit('click');
+    expect(s.shownMain()).toBe(1);
+  });
+
+  it('closes the notification when the invitation stops ringing, and tells the tray each time', () => {
+    const { n, ringing } = setup('linux');
+    n.handle({ type: 'invitation', invitation: invitation({ id: 'a' }) });
+    n.handle({ type: 'invitation', invitation: invitation({ id: 'b' }) });
+    n.handle({ type: 'ended', id: 'a', outcome: 'cancelled', invitation: invitation({ id: 'a' }) });
+    expect(Notification.all[0]!.closed).toBe(true);
+    expect(Notification.all[1]!.closed).toBe(false);
+    expect(ringing.map((r) => r.map((i) => i.id))).toEqual([['a'], ['a', 'b'], ['b']]);
+  });
+
+  it('still gives the tray its attention state where OS notifications are unsupported', () => {
+    Notification.supported = false;
+    const { n, ringing } = setup('linux');
+    n.handle({ type: 'invitation', invitation: invitation() });
+    expect(Notification.all).toHaveLength(0);
+    expect(ringing).toHaveLength(1);
+  });
+
+  it('marks urgent and emergency invitations and uses the address when there is no name', () => {
+    expect(notificationContent(invitation({ importance: 'emergency', modality: 'meeting' })).title).toBe(
+      'Meeting invitation from Alice Example (Emergency)',
+    );
+    expect(notificationContent(invitation({ from: { name: '', uri: 'tel:+15551234' } })).title).toBe('Call from tel:+15551234');
+  });
+});
