@@ -31,6 +31,9 @@ export async function startDemoBackend(opts: DemoBackendOptions = {}): Promise<S
     secrets,
     async simulate(kind: SimulateKind) {
       if (kind === 'graphCall') throw new Error('Teams (Graph) calls are not part of this demo yet');
+      if (!sim.ucwa.applications().some((a) => a.available)) {
+        throw new Error('The demo account is still signing in to the simulator; try again in a moment.');
+      }
       sim.ucwa.ring(kind);
     },
     startAutoRing() {

@@ -157,6 +157,41 @@ describe('toast window in Chromium, against the real engine and simulator', () =
     });
   }
 
+  it('a decline that finds the invitation gone (404) shows why briefly, then the toast goes', async () => {
+    const { host, page } = await toastPage();
+    host.sim.ucwa.ring('phoneAudio', { fromName: 'Hank Gone' });
+    const toast = toastOf(page, /Hank Gone/);
+    host.sim.ucwa.failNext('decline', { status: 404, code: 'NotFound', message: 'The invitation no longer exists.' });
+    await toast.getByRole('button', { name: 'Decline', exact: true }).click();
+    await toast.waitFor({ state: 'detached' });
+    const ended = host.events.find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ outcome: 'gone' });
+    const message = ended?.type === 'ended' ? ended.message : undefined;
+    expect(message).toBeTruthy();
+    const farewell = page.getByRole('status').filter({ hasText: message! });
+    await farewell.waitFor();
+    await farewell.waitFor({ state: 'detached', timeout: 10_000 });
+    await host.until('an empty toast size', () => host.toastSizes.at(-1)?.height === 0);
+  });
+
+  it('respects prefers-reduced-motion and prefers-color-scheme', async () => {
+    const styleOf = (page: Page) =>
+      page.getByRole('alertdialog').evaluate((el) => {
+        const cs = getComputedStyle(el);
+        return { animation: cs.animationName, background: cs.backgroundColor };
+      });
+    const a = await toastPage({ reducedMotion: 'no-preference', colorScheme: 'light' });
+    a.host.sim.ucwa.ring('phoneAudio', { fromName: 'Ivy Motion' });
+    await a.page.getByRole('alertdialog').waitFor();
+    const moving = await styleOf(a.page);
+    await a.page.emulateMedia({ reducedMotion: 'reduce', colorScheme: 'dark' });
+    const still = await styleOf(a.page);
+    expect(moving.animation).toBe('toast-in');
+    expect(still.animation).toBe('none');
+    expect(moving.background).toBe('rgb(255, 255, 255)');
+    expect(still.background).not.toBe(moving.background);
+  });
+
   it('renders a display name like <img src=x onerror=alert(1)> as text', async () => {
     const { host, page, dialogs } = await toastPage();
     const hostile = '<img src=x onerror=alert(1)>';

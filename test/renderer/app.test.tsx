@@ -25,6 +25,22 @@ describe('main window', () => {
     ]);
   });
 
+  it('demo accounts are shown as built in, without Edit or Remove', async () => {
+    const tb = testBridge(
+      snapshot({
+        demo: true,
+        accountConfigs: [{ id: 'demo-ucwa', provider: 'ucwa', displayName: 'Demo (simulator)', sipAddress: 'demo@softphone.test', username: 'demo@softphone.test', hasSecret: true }],
+        accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null }],
+      }),
+    );
+    await renderWithStore(<App />, tb);
+    const item = screen.getByText('Demo (simulator)', { selector: '.account-name' }).closest('li')!;
+    expect(within(item).getByText('Built-in demo')).toBeTruthy();
+    expect(within(item).getByText('Connected')).toBeTruthy();
+    expect(within(item).queryByRole('button')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Add account' })).toBeTruthy();
+  });
+
   it('shows no demo banner and no simulate buttons with a real account', async () => {
     await renderWithStore(<App />, testBridge());
     expect(screen.queryByText(DEMO_BANNER)).toBeNull();

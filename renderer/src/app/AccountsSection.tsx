@@ -29,9 +29,12 @@ export function AccountsSection() {
             <div className="account-head">
               <span className="account-name">{c.displayName || (c.provider === 'ucwa' ? c.sipAddress : c.clientId)}</span>
               <span className="badge">{c.provider === 'ucwa' ? 'Skype for Business' : 'Teams (Graph)'}</span>
+              {demo && <span className="badge">Built-in demo</span>}
               <AccountStatus row={statusOf.get(c.id)} />
             </div>
             {c.provider === 'ucwa' && c.displayName && <p className="muted">{c.sipAddress}</p>}
+            {/* Demo accounts belong to the simulator: adding a real account replaces them. */}
+            {!demo && (
             <div className="button-row">
               <button type="button" className="btn btn-small" onClick={() => setEditing({ mode: 'edit', account: c })}>
                 Edit{' '}<span className="visually-hidden">{c.displayName || c.id}</span>
@@ -59,6 +62,7 @@ export function AccountsSection() {
                 </button>
               )}
             </div>
+            )}
           </li>
         ))}
         {builtIn.map((a) => (

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** `npm run headless` as a child process, with its NDJSON stdout as awaitable events. */
+export class HeadlessChild {
+  readonly events: Record<string, unknown>[] = [];
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', 'electron/headless/main.ts', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    createInterface({ input: this.proc.stdout }).on('line', (line) => {
+      let e: Record<string, unknown>;
+      try {
+        e = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        e = { type: '__not_json__', line };
+      }
+      this.events.push(e);
+      for (const w of [...this.waiters]) {
+        if (w.pred(e)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(e);
+        }
+      }
+    });
+    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+  }
+
+  /** The first event (already seen or future) matching `pred`. */
+  next(pred: (e: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`headless: no matching event within ${timeoutMs} ms; events: ${JSON.stringify(this.events)}\nstderr:\n${this.stderr}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        pred,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      });
+    });
+  }
+
+  send(command: unknown): void {
+    this.proc.stdin.write((typeof command === 'string' ? command : JSON.stringify(command)) + '\n');
+  }
+
+  endInput(): void {
+    this.proc.stdin.end();
+  }
+
+  kill(): void {
+    this.proc.kill('SIGKILL');
+  }
+}
+
+export const ofType = (type: string) => (e: Record<string, unknown>) => e.type === type;
