@@ -72,6 +72,27 @@ export default tseslint.config(
     },
   },
   {
+    // The preload exposes the contract's bridge and nothing else.
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!electron$|\\.\\./contract(\\.js)?$)', message: 'the preload may import only electron and ../contract.' }] },
+      ],
+    },
+  },
+  {
+    // Every window is created by createSecureWindow (security.ts), so none can skip the baseline.
+    files: ['electron/main/**/*.ts'],
+    ignores: ['electron/main/security.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='BrowserWindow']", message: 'create windows with createSecureWindow (electron/main/security.ts).' },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

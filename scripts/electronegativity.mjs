@@ -8,7 +8,7 @@
  * - The tool exits 0 even with findings, so this reads its SARIF output instead.
  * - Prints every finding. An allowed finding must match an entry's rule, file and a piece of
  *   the flagged source line, and the entry's one-line justification must appear in the
- *   README's security section (or docs/SECURITY.md, where it is written first).
+ *   README's security section.
  * Exit codes: 0 all findings explained; 1 unexplained findings (or undocumented
  * justifications); 2 the tool itself failed.
  */
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const allowFile = join(root, 'security', 'electronegativity-allowlist.json');
-const docs = ['README.md', join('docs', 'SECURITY.md')].map((p) => join(root, p)).filter((p) => existsSync(p));
+const docs = ['README.md'].map((p) => join(root, p)).filter((p) => existsSync(p));
 
 function electronVersion() {
   try {

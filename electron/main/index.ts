@@ -33,7 +33,8 @@ if (process.env.SOFTPHONE_USER_DATA_DIR) app.setPath('userData', process.env.SOF
 const userData = app.getPath('userData');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const pages = createAppPages({ mainDir: import.meta.dirname, devServerUrl });
-const assetsDir = join(app.getAppPath(), 'assets');
+// assets/ beside out/: the project root in development, the app archive when packaged.
+const assetsDir = join(import.meta.dirname, '..', '..', 'assets');
 const fileLog = createFileLogger(join(userData, 'logs'), { alsoStderr: !app.isPackaged });
 const log = fileLog.logger;
 

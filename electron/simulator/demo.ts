@@ -37,7 +37,12 @@ export async function startDemoBackend(opts: DemoBackendOptions = {}): Promise<S
       sim.ucwa.ring(kind);
     },
     startAutoRing() {
-      sim.ucwa.startDemo({ firstAfterMs: opts.firstRingAfterMs ?? 3_000, everyMs: opts.ringEveryMs ?? 0 });
+      // The first sample rings a few seconds after the demo account is listening, so a slow
+      // first start still shows it.
+      sim.ucwa
+        .waitUntilListening({}, 120_000)
+        .then(() => sim.ucwa.startDemo({ firstAfterMs: opts.firstRingAfterMs ?? 3_000, everyMs: opts.ringEveryMs ?? 0 }))
+        .catch(() => undefined);
     },
     close: () => sim.close(),
   };

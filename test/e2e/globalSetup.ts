@@ -33,12 +33,15 @@ async function buildRenderer(): Promise<void> {
       // A broken main/preload build is reported by `npm run build`; the browser e2e only needs
       // the renderer, so it says so and builds that alone with the very same config.
       const e = err as { stderr?: string; message?: string };
-      console.warn(`e2e: electron-vite build failed; building the renderer alone.\n${(e.stderr || e.message || '').slice(-2000)}`);
+      console.warn(
+        `e2e: electron-vite build failed; building the renderer alone.\n${(e.stderr || e.message || '').slice(-2000)}`,
+      );
     }
   }
   if (!built) await build({ configFile: resolve(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
   for (const page of ['index.html', 'toast.html']) {
-    if (!existsSync(resolve(RENDERER_OUT, page))) throw new Error(`renderer build produced no ${page} in ${RENDERER_OUT}`);
+    if (!existsSync(resolve(RENDERER_OUT, page)))
+      throw new Error(`renderer build produced no ${page} in ${RENDERER_OUT}`);
   }
 }
 

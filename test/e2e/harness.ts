@@ -56,7 +56,10 @@ export async function serveStatic(dir: string = RENDERER_OUT): Promise<StaticSer
       }
       try {
         const body = await readFile(file);
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+        res.writeHead(200, {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': 'no-store',
+        });
         res.end(body);
       } catch {
         res.writeHead(404).end();
@@ -81,7 +84,14 @@ export async function serveStatic(dir: string = RENDERER_OUT): Promise<StaticSer
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -178,7 +188,9 @@ export async function startHost(browser: Browser, web: StaticServer): Promise<Ho
     for (const page of pages) {
       const prev = queues.get(page) ?? Promise.resolve();
       const next = prev
-        .then(() => page.evaluate((e) => (window as unknown as { __softphoneEmit(e: unknown): void }).__softphoneEmit(e), event))
+        .then(() =>
+          page.evaluate((e) => (window as unknown as { __softphoneEmit(e: unknown): void }).__softphoneEmit(e), event),
+        )
         .catch(() => undefined); // a page that is closing misses events; its snapshot is authoritative
       queues.set(page, next);
     }

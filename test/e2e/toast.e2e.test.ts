@@ -59,7 +59,12 @@ function declinePosts(h: Host, handle: RingHandle) {
 describe('toast window in Chromium, against the real engine and simulator', () => {
   it('shows a toast with the right caller when an invitation arrives', async () => {
     const { host, page } = await toastPage();
-    host.sim.ucwa.ring('phoneAudio', { fromName: 'Alice Example', fromUri: 'sip:alice@contoso.test', subject: 'Budget', importance: 'Urgent' });
+    host.sim.ucwa.ring('phoneAudio', {
+      fromName: 'Alice Example',
+      fromUri: 'sip:alice@contoso.test',
+      subject: 'Budget',
+      importance: 'Urgent',
+    });
     const toast = toastOf(page, /Incoming call from Alice Example/);
     await toast.waitFor();
     const text = await toast.innerText();
@@ -109,8 +114,12 @@ describe('toast window in Chromium, against the real engine and simulator', () =
     await toast.getByRole('button', { name: 'Ignore' }).click();
     await toast.waitFor({ state: 'detached' });
     // A round trip through the bridge: anything the click had sent would be recorded before it.
-    await page.evaluate(() => (window as unknown as { softphone: { snapshot(): Promise<unknown> } }).softphone.snapshot());
-    expect(host.invokes.filter((i) => i.channel === 'softphone:decline' || i.channel === 'softphone:declineAll')).toEqual([]);
+    await page.evaluate(() =>
+      (window as unknown as { softphone: { snapshot(): Promise<unknown> } }).softphone.snapshot(),
+    );
+    expect(
+      host.invokes.filter((i) => i.channel === 'softphone:decline' || i.channel === 'softphone:declineAll'),
+    ).toEqual([]);
     expect(declinePosts(host, handle)).toEqual([]);
     expect(host.sim.ucwa.callState(handle)).toBe('ringing');
   });
@@ -195,7 +204,11 @@ describe('toast window in Chromium, against the real engine and simulator', () =
   it('renders a display name like <img src=x onerror=alert(1)> as text', async () => {
     const { host, page, dialogs } = await toastPage();
     const hostile = '<img src=x onerror=alert(1)>';
-    host.sim.ucwa.ring('messaging', { fromName: hostile, subject: '<script>alert(2)</script>', message: '<b onmouseover=alert(3)>hi</b>' });
+    host.sim.ucwa.ring('messaging', {
+      fromName: hostile,
+      subject: '<script>alert(2)</script>',
+      message: '<b onmouseover=alert(3)>hi</b>',
+    });
     const toast = page.getByRole('alertdialog');
     await toast.waitFor();
     expect(await toast.getByRole('heading').innerText()).toContain(hostile);
@@ -221,14 +234,23 @@ describe('toast window in Chromium, against the real engine and simulator', () =
   it('has no serious or critical accessibility violation on the toast page (light and dark)', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const { host: h, page } = await toastPage({ colorScheme });
-      h.sim.ucwa.ring('messaging', { fromName: 'Heidi Axe', subject: 'Quick question', importance: 'Emergency', message: 'Call me back' });
+      h.sim.ucwa.ring('messaging', {
+        fromName: 'Heidi Axe',
+        subject: 'Quick question',
+        importance: 'Emergency',
+        message: 'Call me back',
+      });
       h.sim.ucwa.ring('phoneAudio', { fromName: 'Ivan Axe', importance: 'Urgent' });
       await page.getByRole('button', { name: 'Decline all (2)' }).waitFor();
       // The menu open, too: its items are part of what a keyboard user meets.
-      await toastOf(page, /Ivan Axe/).getByRole('button', { name: 'More ways to decline' }).click();
+      await toastOf(page, /Ivan Axe/)
+        .getByRole('button', { name: 'More ways to decline' })
+        .click();
       const result = await new AxeBuilder({ page }).analyze();
       const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+        [],
+      );
       await h.close();
       host = null;
     }
@@ -252,7 +274,9 @@ describe('toast window in Chromium, against the real engine and simulator', () =
       await page.getByText('Please fix', { exact: false }).waitFor();
       const result = await new AxeBuilder({ page }).analyze();
       const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+        [],
+      );
       await h.close();
       host = null;
     }
@@ -264,7 +288,9 @@ describe('toast window in Chromium, against the real engine and simulator', () =
     opened.push(p);
     const toast = await host.open('toast.html');
     opened.push(toast);
-    await p.page.getByText('Demo mode: running against the built-in simulator — add an account to connect to your server').waitFor();
+    await p.page
+      .getByText('Demo mode: running against the built-in simulator — add an account to connect to your server')
+      .waitFor();
     await p.page.getByRole('button', { name: 'Simulate IM' }).click();
     await toast.page.getByRole('alertdialog', { name: /^Instant message from/ }).waitFor();
     await p.page.getByRole('heading', { name: 'Ringing now' }).waitFor();
@@ -272,9 +298,17 @@ describe('toast window in Chromium, against the real engine and simulator', () =
 
   it('saves a screenshot of the toast stack', async () => {
     const { host, page } = await toastPage({ viewport: { width: 420, height: 900 }, reducedMotion: 'reduce' });
-    host.sim.ucwa.ring('phoneAudio', { fromName: 'Kim Caller', subject: 'Project kickoff', fromUri: 'sip:kim@contoso.test' });
+    host.sim.ucwa.ring('phoneAudio', {
+      fromName: 'Kim Caller',
+      subject: 'Project kickoff',
+      fromUri: 'sip:kim@contoso.test',
+    });
     host.sim.ucwa.ring('onlineMeeting', { fromName: 'Leo Meeting', subject: 'Weekly sync', importance: 'Urgent' });
-    const failing = host.sim.ucwa.ring('messaging', { fromName: 'Mia Message', message: 'Do you have a minute to look at the report?', importance: 'Emergency' });
+    const failing = host.sim.ucwa.ring('messaging', {
+      fromName: 'Mia Message',
+      message: 'Do you have a minute to look at the report?',
+      importance: 'Emergency',
+    });
     const mia = toastOf(page, /Mia Message/);
     host.sim.ucwa.failNextDecline(500);
     await mia.getByRole('button', { name: 'Decline', exact: true }).click();

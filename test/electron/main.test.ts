@@ -5,6 +5,7 @@
  * window's page.
  */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { EVENT_CHANNEL, invokeSchemas, type AppEvent, type Invitation } from '..
 import { app, BrowserWindow, ipcMain, net, resetFakes, screen, Tray } from './fakeElectron.js';
 
 let userData: string;
+let savedSession: string | undefined;
 let toast: BrowserWindow;
 let main: BrowserWindow;
 
@@ -60,6 +62,9 @@ beforeAll(async () => {
   resetFakes();
   userData = await mkdtemp(join(tmpdir(), 'softphone-main-'));
   process.env.SOFTPHONE_USER_DATA_DIR = userData;
+  // The toast-window path (a Wayland desktop running the tests would take the notification path).
+  savedSession = process.env.XDG_SESSION_TYPE;
+  process.env.XDG_SESSION_TYPE = 'x11';
   // The sample ring is driven by hand below (simulate), not by the demo's timer.
   process.env.SOFTPHONE_DEMO_FIRST_RING_MS = String(3_600_000);
   const mod = await import('../../electron/main/index.js');
@@ -72,6 +77,8 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.SOFTPHONE_USER_DATA_DIR;
   delete process.env.SOFTPHONE_DEMO_FIRST_RING_MS;
+  if (savedSession === undefined) delete process.env.XDG_SESSION_TYPE;
+  else process.env.XDG_SESSION_TYPE = savedSession;
   await rm(userData, { recursive: true, force: true });
 });
 
@@ -87,6 +94,8 @@ describe('the desktop app, composed (demo mode)', () => {
     expect(String(main.loaded?.file)).toMatch(/index\.html$/);
     for (const w of [toast, main]) expect(w.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
     expect(Tray.all).toHaveLength(1);
+    expect(existsSync(Tray.all[0]!.image.path)).toBe(true);
+    expect(existsSync(String(main.options.icon))).toBe(true);
   });
 
   it('shows the main window in demo mode once it has painted', () => {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./fakeElectron.js'));
@@ -96,5 +98,25 @@ describe('the log file', () => {
     expect(text).toContain('sign-in failed');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('Bearer abc');
+  });
+});
+
+describe('the committed icons (scripts/make-icons.mjs)', () => {
+  const assets = resolve(dirname(fileURLToPath(import.meta.url)), '../../assets');
+  const size = (name: string) => {
+    const png = readFileSync(join(assets, name));
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    return [png.readUInt32BE(16), png.readUInt32BE(20)];
+  };
+
+  it('has a 512×512 app icon', () => {
+    expect(size('icon.png')).toEqual([512, 512]);
+  });
+
+  it('has every tray variant at 16 px and @2x 32 px', () => {
+    for (const v of ['tray', 'tray-dnd', 'tray-badge', 'tray-dnd-badge', 'tray-ringing']) {
+      expect(size(`${v}.png`), v).toEqual([16, 16]);
+      expect(size(`${v}@2x.png`), v).toEqual([32, 32]);
+    }
   });
 });

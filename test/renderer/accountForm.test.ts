@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { buildSaveInput, emptyForm, fieldFor, formFromAccount, makeAccountId } from '../../renderer/src/lib/accountForm.js';
+import {
+  buildSaveInput,
+  emptyForm,
+  fieldFor,
+  formFromAccount,
+  makeAccountId,
+} from '../../renderer/src/lib/accountForm.js';
 import type { AccountSummary } from '../../electron/contract.js';
 
 describe('account form model', () => {
   it('derives a valid account id from the address and avoids ids in use', () => {
     const v = { ...emptyForm('ucwa'), sipAddress: 'sip:Bob Smith@contoso.com' };
     expect(makeAccountId(v, new Set())).toBe('Bob-Smith-contoso.com');
-    expect(makeAccountId(v, new Set(['Bob-Smith-contoso.com', 'Bob-Smith-contoso.com-2']))).toBe('Bob-Smith-contoso.com-3');
+    expect(makeAccountId(v, new Set(['Bob-Smith-contoso.com', 'Bob-Smith-contoso.com-2']))).toBe(
+      'Bob-Smith-contoso.com-3',
+    );
     expect(makeAccountId({ ...emptyForm('ucwa') }, new Set())).toBe('ucwa');
   });
 

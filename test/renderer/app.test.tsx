@@ -8,7 +8,13 @@ import { invitation, renderWithStore, snapshot, testBridge } from './helpers.js'
 
 describe('main window', () => {
   it('says plainly that it runs in demo mode and offers the simulate buttons', async () => {
-    const tb = testBridge(snapshot({ demo: true, accountConfigs: [], accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null }] }));
+    const tb = testBridge(
+      snapshot({
+        demo: true,
+        accountConfigs: [],
+        accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null }],
+      }),
+    );
     await renderWithStore(<App />, tb);
     expect(screen.getByText(DEMO_BANNER)).toBeTruthy();
     expect(screen.getByText('demo-ucwa')).toBeTruthy();
@@ -29,7 +35,16 @@ describe('main window', () => {
     const tb = testBridge(
       snapshot({
         demo: true,
-        accountConfigs: [{ id: 'demo-ucwa', provider: 'ucwa', displayName: 'Demo (simulator)', sipAddress: 'demo@softphone.test', username: 'demo@softphone.test', hasSecret: true }],
+        accountConfigs: [
+          {
+            id: 'demo-ucwa',
+            provider: 'ucwa',
+            displayName: 'Demo (simulator)',
+            sipAddress: 'demo@softphone.test',
+            username: 'demo@softphone.test',
+            hasSecret: true,
+          },
+        ],
         accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null }],
       }),
     );
@@ -49,7 +64,16 @@ describe('main window', () => {
 
   it('lists each account with its connection state and last error', async () => {
     const tb = testBridge(
-      snapshot({ accounts: [{ accountId: 'alice', provider: 'ucwa', state: 'error', error: { status: 401, code: 'Unauthorized', message: 'The password was rejected.' } }] }),
+      snapshot({
+        accounts: [
+          {
+            accountId: 'alice',
+            provider: 'ucwa',
+            state: 'error',
+            error: { status: 401, code: 'Unauthorized', message: 'The password was rejected.' },
+          },
+        ],
+      }),
     );
     await renderWithStore(<App />, tb);
     const item = screen.getByText('Alice at Contoso', { selector: '.account-name' }).closest('li')!;
@@ -61,12 +85,18 @@ describe('main window', () => {
   });
 
   it('notices are shown as banners and can be dismissed', async () => {
-    const tb = testBridge(snapshot({ notices: [{ id: 'n1', level: 'warning', message: 'settings.json was corrupt; it was set aside.' }] }));
+    const tb = testBridge(
+      snapshot({ notices: [{ id: 'n1', level: 'warning', message: 'settings.json was corrupt; it was set aside.' }] }),
+    );
     await renderWithStore(<App />, tb);
     expect(screen.getByText('settings.json was corrupt; it was set aside.')).toBeTruthy();
-    act(() => tb.emit({ type: 'notice', notice: { id: 'n2', level: 'error', message: 'History could not be saved.' } }));
+    act(() =>
+      tb.emit({ type: 'notice', notice: { id: 'n2', level: 'error', message: 'History could not be saved.' } }),
+    );
     expect(screen.getByText('History could not be saved.')).toBeTruthy();
-    await userEvent.click(screen.getByRole('button', { name: 'Dismiss: settings.json was corrupt; it was set aside.' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Dismiss: settings.json was corrupt; it was set aside.' }),
+    );
     expect(screen.queryByText('settings.json was corrupt; it was set aside.')).toBeNull();
   });
 
@@ -139,7 +169,9 @@ describe('account form', () => {
     expect(within(form).getByRole('alert').textContent).toMatch(/fix 4 fields/i);
     const sip = within(form).getByLabelText(/SIP address/);
     expect(sip.getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById(sip.getAttribute('aria-describedby')!.split(' ')[0]!)?.textContent).toBe('must look like user@domain');
+    expect(document.getElementById(sip.getAttribute('aria-describedby')!.split(' ')[0]!)?.textContent).toBe(
+      'must look like user@domain',
+    );
     expect(within(form).getByText('must be an https:// URL (http:// only for loopback hosts)')).toBeTruthy();
     expect(within(form).getByText(/enter the password/)).toBeTruthy();
     expect(tb.callsOn('softphone:saveAccount')).toEqual([]);
@@ -180,7 +212,15 @@ describe('account form', () => {
     const tb = testBridge(
       snapshot({
         accountConfigs: [
-          { id: 'alice', provider: 'ucwa', displayName: 'Alice at Contoso', sipAddress: 'alice@contoso.com', username: 'alice', passwordEnv: 'ALICE_PW', hasSecret: true },
+          {
+            id: 'alice',
+            provider: 'ucwa',
+            displayName: 'Alice at Contoso',
+            sipAddress: 'alice@contoso.com',
+            username: 'alice',
+            passwordEnv: 'ALICE_PW',
+            hasSecret: true,
+          },
         ],
       }),
     );
@@ -257,7 +297,8 @@ describe('account form', () => {
 
   it('shows the error main answers with and keeps the form', async () => {
     const tb = testBridge(snapshot({ accountConfigs: [], accounts: [] }));
-    tb.bridge.saveAccount = () => Promise.reject(Object.assign(new Error('an account with id "x" already exists'), { code: 'DuplicateAccount' }));
+    tb.bridge.saveAccount = () =>
+      Promise.reject(Object.assign(new Error('an account with id "x" already exists'), { code: 'DuplicateAccount' }));
     await renderWithStore(<App />, tb);
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Add account' }));
@@ -302,7 +343,12 @@ describe('toast window app', () => {
     expect(tone.states.at(-1)).toBe(false);
     act(() => tb.emit({ type: 'dnd', on: false }));
     expect(tone.states.at(-1)).toBe(true);
-    act(() => tb.emit({ type: 'settings', settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: false, startAtLogin: false } }));
+    act(() =>
+      tb.emit({
+        type: 'settings',
+        settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: false, startAtLogin: false },
+      }),
+    );
     expect(tone.states.at(-1)).toBe(false);
   });
 });

@@ -38,7 +38,12 @@ describe('renderer reducer', () => {
   it('shows invitations newest first and ignores a replayed invitation event', () => {
     const a = invitation();
     const b = invitation();
-    const s = run(ready(), ev({ type: 'invitation', invitation: a }), ev({ type: 'invitation', invitation: b }), ev({ type: 'invitation', invitation: a }));
+    const s = run(
+      ready(),
+      ev({ type: 'invitation', invitation: a }),
+      ev({ type: 'invitation', invitation: b }),
+      ev({ type: 'invitation', invitation: a }),
+    );
     expect(visibleToasts(s).map((t) => t.invitation.id)).toEqual([b.id, a.id]);
   });
 
@@ -56,7 +61,10 @@ describe('renderer reducer', () => {
   it('ignore hides a toast locally and stops it counting as ringing', () => {
     const a = invitation();
     const b = invitation();
-    const s = run(ready(), ev({ type: 'invitation', invitation: a }), ev({ type: 'invitation', invitation: b }), { type: 'ignore', id: a.id });
+    const s = run(ready(), ev({ type: 'invitation', invitation: a }), ev({ type: 'invitation', invitation: b }), {
+      type: 'ignore',
+      id: a.id,
+    });
     expect(visibleToasts(s).map((t) => t.invitation.id)).toEqual([b.id]);
     expect(ringingToasts(s)).toHaveLength(1);
     expect(s.toasts).toHaveLength(2); // still in the book: it rings out on the server
@@ -65,7 +73,11 @@ describe('renderer reducer', () => {
   it('declining, then declineFailed, then a retry walk the toast through its phases', () => {
     const a = invitation();
     const error = { status: 500, code: 'ServiceFailure', subcode: null, message: 'The server failed.' };
-    let s = run(ready(), ev({ type: 'invitation', invitation: a }), { type: 'declineRequested', id: a.id, reason: 'Local' });
+    let s = run(ready(), ev({ type: 'invitation', invitation: a }), {
+      type: 'declineRequested',
+      id: a.id,
+      reason: 'Local',
+    });
     expect(s.toasts[0]).toMatchObject({ phase: 'declining', reason: 'Local' });
     s = run(s, ev({ type: 'declining', id: a.id, reason: 'Local' }), ev({ type: 'declineFailed', id: a.id, error }));
     expect(s.toasts[0]).toMatchObject({ phase: 'ringing', error, reason: 'Local' });
@@ -135,7 +147,9 @@ describe('renderer reducer', () => {
     const base = run(ready(), ev({ type: 'invitation', invitation: a }));
     expect(shouldRing(base)).toBe(true);
     expect(shouldRing(reduce(base, ev({ type: 'dnd', on: true })))).toBe(false);
-    expect(shouldRing(reduce(base, ev({ type: 'settings', settings: { ...base.settings, ringtone: false } })))).toBe(false);
+    expect(shouldRing(reduce(base, ev({ type: 'settings', settings: { ...base.settings, ringtone: false } })))).toBe(
+      false,
+    );
     expect(shouldRing(reduce(base, { type: 'ignore', id: a.id }))).toBe(false);
     expect(shouldRing(reduce(base, { type: 'declineRequested', id: a.id, reason: null }))).toBe(false);
   });
@@ -167,7 +181,10 @@ describe('renderer reducer', () => {
   it('notices from the snapshot and from events are shown once each and can be dismissed', () => {
     const n1 = { id: 'n1', level: 'warning' as const, message: 'settings.json was corrupt and was set aside' };
     const n2 = { id: 'n2', level: 'error' as const, message: 'something' };
-    const s = run(ready({ notices: [n1] }), ev({ type: 'notice', notice: n2 }), ev({ type: 'notice', notice: n2 }), { type: 'dismissNotice', id: 'n1' });
+    const s = run(ready({ notices: [n1] }), ev({ type: 'notice', notice: n2 }), ev({ type: 'notice', notice: n2 }), {
+      type: 'dismissNotice',
+      id: 'n1',
+    });
     expect(s.notices).toHaveLength(2);
     expect(visibleNotices(s)).toEqual([n2]);
   });
@@ -175,7 +192,12 @@ describe('renderer reducer', () => {
   it('a decline rejected by the bridge puts the error on the toast', () => {
     const a = invitation();
     const error = { status: null, code: 'UnknownInvitation', subcode: null, message: 'no ringing invitation' };
-    const s = run(ready(), ev({ type: 'invitation', invitation: a }), { type: 'declineRequested', id: a.id, reason: null }, { type: 'declineRejected', id: a.id, error });
+    const s = run(
+      ready(),
+      ev({ type: 'invitation', invitation: a }),
+      { type: 'declineRequested', id: a.id, reason: null },
+      { type: 'declineRejected', id: a.id, error },
+    );
     expect(s.toasts[0]).toMatchObject({ phase: 'ringing', error });
   });
 
@@ -183,7 +205,11 @@ describe('renderer reducer', () => {
     let s = ready();
     for (let i = 0; i < 105; i++) {
       const inv = invitation();
-      s = run(s, ev({ type: 'invitation', invitation: inv }), ev({ type: 'ended', id: inv.id, outcome: 'missed', invitation: inv }));
+      s = run(
+        s,
+        ev({ type: 'invitation', invitation: inv }),
+        ev({ type: 'ended', id: inv.id, outcome: 'missed', invitation: inv }),
+      );
     }
     expect(s.history).toHaveLength(100);
   });

@@ -49,7 +49,13 @@ describe('renderer store', () => {
     const timers: { fn: () => void; ms: number }[] = [];
     const store = createSoftphoneStore(tb.bridge, { setTimeout: (fn, ms) => timers.push({ fn, ms }) });
     await store.getState().start();
-    tb.emit({ type: 'ended', id: inv.id, outcome: 'timedOut', invitation: inv, message: 'The call has already ended.' });
+    tb.emit({
+      type: 'ended',
+      id: inv.id,
+      outcome: 'timedOut',
+      invitation: inv,
+      message: 'The call has already ended.',
+    });
     expect(store.getState().toasts[0]?.phase).toBe('ended');
     expect(timers.map((t) => t.ms)).toEqual([4_000]);
     timers[0]!.fn();

@@ -16,9 +16,10 @@ async function renderStack(invs: Invitation[], opts: Parameters<typeof renderWit
 
 const toasts = () => screen.queryAllByRole('alertdialog');
 /** Lets the bridge's promise chain (invoke → dispatchInvoke → result) settle. */
-const settle = () => act(async () => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-});
+const settle = () =>
+  act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
 
 describe('toast stack', () => {
   it('shows caller name, address, kind, subject, importance, first IM text and account', async () => {
@@ -65,7 +66,11 @@ describe('toast stack', () => {
   it('renders a hostile display name as text, never as markup', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const { container } = await renderStack([
-      invitation({ from: { name: hostile, uri: 'sip:<b>x</b>@evil.example' }, subject: '<script>alert(2)</script>', message: '<i>hi</i>' }),
+      invitation({
+        from: { name: hostile, uri: 'sip:<b>x</b>@evil.example' },
+        subject: '<script>alert(2)</script>',
+        message: '<i>hi</i>',
+      }),
     ]);
     expect(screen.getByRole('heading', { level: 2 }).textContent).toContain(hostile);
     expect(container.querySelector('img')).toBeNull();
@@ -74,7 +79,9 @@ describe('toast stack', () => {
   });
 
   it('stacks newest on top, shows at most four, then "+2 more", and Decline all', async () => {
-    const invs = Array.from({ length: 6 }, (_, i) => invitation({ from: { name: `Person ${i + 1}`, uri: `sip:p${i + 1}@x.com` } }));
+    const invs = Array.from({ length: 6 }, (_, i) =>
+      invitation({ from: { name: `Person ${i + 1}`, uri: `sip:p${i + 1}@x.com` } }),
+    );
     await renderStack(invs);
     expect(toasts()).toHaveLength(4);
     expect(toasts().map((t) => within(t).getByRole('heading').textContent)).toEqual([
@@ -106,7 +113,9 @@ describe('toast stack', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'More ways to decline' }));
     const menu = screen.getByRole('menu');
-    const items = within(menu).getAllByRole('menuitem').map((i) => i.textContent);
+    const items = within(menu)
+      .getAllByRole('menuitem')
+      .map((i) => i.textContent);
     expect(items[0]).toBe('Decline on this device only');
     expect(items).toContain('Codec mismatch');
     expect(items).toContain('Insufficient bandwidth (reroute over PSTN)');
@@ -194,7 +203,12 @@ describe('toast stack', () => {
   it('a failed decline shows the error and stays with Retry, which sends the same reason again', async () => {
     const inv = invitation();
     const { tb } = await renderStack([inv]);
-    const error = { status: 409, code: 'Conflict', subcode: null, message: 'The server refused the decline (409 Conflict).' };
+    const error = {
+      status: 409,
+      code: 'Conflict',
+      subcode: null,
+      message: 'The server refused the decline (409 Conflict).',
+    };
     tb.declineResult = (id) => {
       queueMicrotask(() => tb.emit({ type: 'declineFailed', id, error }));
       return { status: 'failed', error };
@@ -234,7 +248,15 @@ describe('toast stack', () => {
       const { tb } = await renderStack([a, b]);
       act(() => tb.emit({ type: 'ended', id: a.id, outcome: 'cancelled', invitation: a }));
       expect(toasts()).toHaveLength(1);
-      act(() => tb.emit({ type: 'ended', id: b.id, outcome: 'timedOut', invitation: b, message: 'The call has already ended.' }));
+      act(() =>
+        tb.emit({
+          type: 'ended',
+          id: b.id,
+          outcome: 'timedOut',
+          invitation: b,
+          message: 'The call has already ended.',
+        }),
+      );
       expect(toasts()).toHaveLength(0);
       expect(screen.getByRole('status').textContent).toContain('The call has already ended.');
       act(() => vi.advanceTimersByTime(4_000));
@@ -255,8 +277,20 @@ describe('toast stack', () => {
   });
 
   it('reports its size through the bridge, height 0 when empty', async () => {
-    const spy = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-      return { width: 376, height: this.querySelectorAll('[role="alertdialog"]').length * 120, x: 0, y: 0, top: 0, left: 0, right: 376, bottom: 0, toJSON: () => ({}) } as DOMRect;
+    const spy = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      return {
+        width: 376,
+        height: this.querySelectorAll('[role="alertdialog"]').length * 120,
+        x: 0,
+        y: 0,
+        top: 0,
+        left: 0,
+        right: 376,
+        bottom: 0,
+        toJSON: () => ({}),
+      } as DOMRect;
     });
     try {
       const tb = testBridge(snapshot());
@@ -288,7 +322,7 @@ describe('toast timing (fake clock)', () => {
     expect(within(toasts()[0]!).getByText('1:05')).toBeTruthy();
   });
 
-  it('counts down a Graph invitation\'s 15 s answer window', async () => {
+  it("counts down a Graph invitation's 15 s answer window", async () => {
     const now = Date.now();
     await renderStack([graphInvitation({ receivedAt: now, expiresAt: now + 15_000 })]);
     const t = within(toasts()[0]!);

@@ -77,8 +77,17 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
     }
   };
 
-  const text = (field: FieldName, opts: { hint?: string; type?: string; required?: boolean; autoComplete?: string; placeholder?: string } = {}) => (
-    <Field id={idOf(field)} label={field === 'secret' && isGraph ? 'Client secret' : (LABELS[field] ?? field)} error={errors[field]} hint={opts.hint} required={opts.required}>
+  const text = (
+    field: FieldName,
+    opts: { hint?: string; type?: string; required?: boolean; autoComplete?: string; placeholder?: string } = {},
+  ) => (
+    <Field
+      id={idOf(field)}
+      label={field === 'secret' && isGraph ? 'Client secret' : (LABELS[field] ?? field)}
+      error={errors[field]}
+      hint={opts.hint}
+      required={opts.required}
+    >
       {(describedBy) => (
         <input
           id={idOf(field)}
@@ -119,21 +128,33 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
   const errorCount = Object.values(errors).filter(Boolean).length;
 
   return (
-    <form ref={formRef} className="account-form" noValidate onSubmit={(e) => void onSubmit(e)} aria-labelledby={idOf('title')}>
+    <form
+      ref={formRef}
+      className="account-form"
+      noValidate
+      onSubmit={(e) => void onSubmit(e)}
+      aria-labelledby={idOf('title')}
+    >
       <h3 id={idOf('title')}>{existing ? `Edit ${existing.displayName || existing.id}` : 'Add an account'}</h3>
       {errorCount > 0 && (
         <div className="form-errors" role="alert">
-          {errors.form ? <p>{errors.form}</p> : <p>Please fix {errorCount === 1 ? 'the field' : `${errorCount} fields`} marked below.</p>}
+          {errors.form ? (
+            <p>{errors.form}</p>
+          ) : (
+            <p>Please fix {errorCount === 1 ? 'the field' : `${errorCount} fields`} marked below.</p>
+          )}
         </div>
       )}
 
       <fieldset disabled={saving || existing !== null} className="provider-choice">
         <legend>Server type</legend>
         <label>
-          <input type="radio" name={idOf('provider')} checked={!isGraph} onChange={() => set('provider', 'ucwa')} /> Skype for Business (UCWA)
+          <input type="radio" name={idOf('provider')} checked={!isGraph} onChange={() => set('provider', 'ucwa')} />{' '}
+          Skype for Business (UCWA)
         </label>
         <label>
-          <input type="radio" name={idOf('provider')} checked={isGraph} onChange={() => set('provider', 'graph')} /> Microsoft Teams (Graph calling app)
+          <input type="radio" name={idOf('provider')} checked={isGraph} onChange={() => set('provider', 'graph')} />{' '}
+          Microsoft Teams (Graph calling app)
         </label>
       </fieldset>
 
@@ -148,9 +169,14 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
               type: 'password',
               autoComplete: 'new-password',
               required: !hasStoredSecret,
-              hint: hasStoredSecret ? 'A password is stored. Leave empty to keep it.' : 'Stored encrypted; never shown again.',
+              hint: hasStoredSecret
+                ? 'A password is stored. Leave empty to keep it.'
+                : 'Stored encrypted; never shown again.',
             })}
-            {text('discoveryUrl', { hint: 'Optional. Leave empty to discover the pool from the SIP domain.', placeholder: 'https://lyncdiscover.example.com/' })}
+            {text('discoveryUrl', {
+              hint: 'Optional. Leave empty to discover the pool from the SIP domain.',
+              placeholder: 'https://lyncdiscover.example.com/',
+            })}
             {text('caFile', { hint: 'Optional path to a PEM file for an enterprise certificate authority.' })}
             {select('declineReason', [
               { value: '', label: 'Use the default from settings' },
@@ -169,10 +195,22 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
             <fieldset className="credential-choice span-2">
               <legend>Credential</legend>
               <label>
-                <input type="radio" name={idOf('credential')} checked={values.credential === 'secret'} onChange={() => set('credential', 'secret')} /> Client secret
+                <input
+                  type="radio"
+                  name={idOf('credential')}
+                  checked={values.credential === 'secret'}
+                  onChange={() => set('credential', 'secret')}
+                />{' '}
+                Client secret
               </label>
               <label>
-                <input type="radio" name={idOf('credential')} checked={values.credential === 'certificate'} onChange={() => set('credential', 'certificate')} /> Certificate
+                <input
+                  type="radio"
+                  name={idOf('credential')}
+                  checked={values.credential === 'certificate'}
+                  onChange={() => set('credential', 'certificate')}
+                />{' '}
+                Certificate
               </label>
             </fieldset>
             {values.credential === 'secret' ? (
@@ -180,7 +218,9 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
                 type: 'password',
                 autoComplete: 'new-password',
                 required: !hasStoredSecret,
-                hint: hasStoredSecret ? 'A client secret is stored. Leave empty to keep it.' : 'Stored encrypted; never shown again.',
+                hint: hasStoredSecret
+                  ? 'A client secret is stored. Leave empty to keep it.'
+                  : 'Stored encrypted; never shown again.',
               })
             ) : (
               <>
@@ -198,13 +238,24 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
               { value: 'communications', label: '/communications/calls' },
               { value: 'app', label: '/app/calls (older beta)' },
             ])}
-            {text('callbackHost', { hint: 'Address the notification receiver listens on (default: loopback).', placeholder: '127.0.0.1' })}
-            {text('callbackPort', { required: true, type: 'text', placeholder: '8443', hint: 'Port of the notification receiver.' })}
+            {text('callbackHost', {
+              hint: 'Address the notification receiver listens on (default: loopback).',
+              placeholder: '127.0.0.1',
+            })}
+            {text('callbackPort', {
+              required: true,
+              type: 'text',
+              placeholder: '8443',
+              hint: 'Port of the notification receiver.',
+            })}
             {text('callbackPath', { placeholder: '/callback' })}
             {text('caFile', { hint: 'Optional path to a PEM file for an enterprise certificate authority.' })}
             {select('declineReason', [
               { value: '', label: 'Use the default from settings' },
-              ...GRAPH_REJECT_REASONS.map((r) => ({ value: r, label: r === 'none' ? 'Decline (no reason)' : reasonLabel('graph', r) })),
+              ...GRAPH_REJECT_REASONS.map((r) => ({
+                value: r,
+                label: r === 'none' ? 'Decline (no reason)' : reasonLabel('graph', r),
+              })),
             ])}
           </>
         )}

@@ -27,7 +27,9 @@ export function AccountsSection() {
         {configs.map((c) => (
           <li key={c.id} className="account">
             <div className="account-head">
-              <span className="account-name">{c.displayName || (c.provider === 'ucwa' ? c.sipAddress : c.clientId)}</span>
+              <span className="account-name">
+                {c.displayName || (c.provider === 'ucwa' ? c.sipAddress : c.clientId)}
+              </span>
               <span className="badge">{c.provider === 'ucwa' ? 'Skype for Business' : 'Teams (Graph)'}</span>
               {demo && <span className="badge">Built-in demo</span>}
               <AccountStatus row={statusOf.get(c.id)} />
@@ -35,33 +37,37 @@ export function AccountsSection() {
             {c.provider === 'ucwa' && c.displayName && <p className="muted">{c.sipAddress}</p>}
             {/* Demo accounts belong to the simulator: adding a real account replaces them. */}
             {!demo && (
-            <div className="button-row">
-              <button type="button" className="btn btn-small" onClick={() => setEditing({ mode: 'edit', account: c })}>
-                Edit{' '}<span className="visually-hidden">{c.displayName || c.id}</span>
-              </button>
-              {confirming === c.id ? (
-                <>
-                  <button
-                    type="button"
-                    className="btn btn-danger btn-small"
-                    onClick={() => {
-                      setConfirming(null);
-                      if (editing?.mode === 'edit' && editing.account.id === c.id) setEditing(null);
-                      void removeAccount(c.id);
-                    }}
-                  >
-                    Confirm removal{' '}<span className="visually-hidden">of {c.displayName || c.id}</span>
-                  </button>
-                  <button type="button" className="btn btn-quiet btn-small" onClick={() => setConfirming(null)}>
-                    Keep it
-                  </button>
-                </>
-              ) : (
-                <button type="button" className="btn btn-quiet btn-small" onClick={() => setConfirming(c.id)}>
-                  Remove{' '}<span className="visually-hidden">{c.displayName || c.id}</span>
+              <div className="button-row">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setEditing({ mode: 'edit', account: c })}
+                >
+                  Edit <span className="visually-hidden">{c.displayName || c.id}</span>
                 </button>
-              )}
-            </div>
+                {confirming === c.id ? (
+                  <>
+                    <button
+                      type="button"
+                      className="btn btn-danger btn-small"
+                      onClick={() => {
+                        setConfirming(null);
+                        if (editing?.mode === 'edit' && editing.account.id === c.id) setEditing(null);
+                        void removeAccount(c.id);
+                      }}
+                    >
+                      Confirm removal <span className="visually-hidden">of {c.displayName || c.id}</span>
+                    </button>
+                    <button type="button" className="btn btn-quiet btn-small" onClick={() => setConfirming(null)}>
+                      Keep it
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" className="btn btn-quiet btn-small" onClick={() => setConfirming(c.id)}>
+                    Remove <span className="visually-hidden">{c.displayName || c.id}</span>
+                  </button>
+                )}
+              </div>
             )}
           </li>
         ))}

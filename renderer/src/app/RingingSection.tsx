@@ -27,8 +27,8 @@ export function RingingSection() {
               disabled={t.phase === 'declining'}
               onClick={() => void decline(t.invitation.id, t.reason ?? undefined)}
             >
-              {t.phase === 'declining' ? 'Declining…' : t.error ? 'Retry decline' : 'Decline'}
-              {' '}<span className="visually-hidden">{t.invitation.from.name || t.invitation.from.uri}</span>
+              {t.phase === 'declining' ? 'Declining…' : t.error ? 'Retry decline' : 'Decline'}{' '}
+              <span className="visually-hidden">{t.invitation.from.name || t.invitation.from.uri}</span>
             </button>
           </li>
         ))}

@@ -104,7 +104,14 @@ export function DeclineMenu({ invitation, disabled, onChoose }: DeclineMenuProps
         <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <ul id={menuId} role="menu" aria-label="Decline with a reason" className="menu" ref={menuRef} onKeyDown={onMenuKeyDown}>
+        <ul
+          id={menuId}
+          role="menu"
+          aria-label="Decline with a reason"
+          className="menu"
+          ref={menuRef}
+          onKeyDown={onMenuKeyDown}
+        >
           {reasons.map((r, i) => (
             <li role="none" key={r} className={i === firstTechnical && i > 0 ? 'menu-separator' : undefined}>
               <button

@@ -17,7 +17,12 @@ export function Notices() {
             <strong>{n.level === 'error' ? 'Error: ' : n.level === 'warning' ? 'Warning: ' : 'Note: '}</strong>
             {n.message}
           </p>
-          <button type="button" className="btn btn-quiet btn-small" onClick={() => dismiss(n.id)} aria-label={`Dismiss: ${n.message}`}>
+          <button
+            type="button"
+            className="btn btn-quiet btn-small"
+            onClick={() => dismiss(n.id)}
+            aria-label={`Dismiss: ${n.message}`}
+          >
             Dismiss
           </button>
         </div>

@@ -31,8 +31,7 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
     return (
       <section className="toast toast-farewell" role="status" aria-labelledby={titleId}>
         <h2 id={titleId} className="toast-caller">
-          <span className="visually-hidden">{kindPhrase(inv)}</span>{' '}
-          {inv.from.name || inv.from.uri}
+          <span className="visually-hidden">{kindPhrase(inv)}</span> {inv.from.name || inv.from.uri}
         </h2>
         <p className="toast-farewell-message">{entry.endedMessage}</p>
       </section>
@@ -78,27 +77,23 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
       </div>
 
       <h2 id={titleId} className="toast-caller">
-        <span className="visually-hidden">{kindPhrase(inv)}</span>{' '}
-        {name}
+        <span className="visually-hidden">{kindPhrase(inv)}</span> {name}
       </h2>
 
       <div id={descId} className="toast-body">
         {showAddress && <p className="toast-address">{inv.from.uri}</p>}
         {inv.subject && (
           <p className="toast-subject">
-            <span className="visually-hidden">Subject:</span>{' '}
-            {inv.subject}
+            <span className="visually-hidden">Subject:</span> {inv.subject}
           </p>
         )}
         {inv.message && (
           <blockquote className="toast-message">
-            <span className="visually-hidden">Message:</span>{' '}
-            {inv.message}
+            <span className="visually-hidden">Message:</span> {inv.message}
           </blockquote>
         )}
         <p className="toast-account">
-          <span className="visually-hidden">Account:</span>{' '}
-          <span aria-hidden="true">to </span>
+          <span className="visually-hidden">Account:</span> <span aria-hidden="true">to </span>
           {accountName}
         </p>
       </div>

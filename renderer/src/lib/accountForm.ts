@@ -7,11 +7,7 @@
  * the form never loses configuration. The secret is write-only: it is never filled in from a
  * stored account, and an empty secret while editing means "keep the stored one".
  */
-import {
-  saveAccountSchema,
-  type AccountSummary,
-  type SaveAccountInput,
-} from '../../../electron/contract.js';
+import { saveAccountSchema, type AccountSummary, type SaveAccountInput } from '../../../electron/contract.js';
 
 export interface AccountFormValues {
   provider: 'ucwa' | 'graph';
@@ -96,7 +92,11 @@ export function formFromAccount(a: AccountSummary): AccountFormValues {
 /** A valid, unused account id derived from the address or client id. */
 export function makeAccountId(v: AccountFormValues, taken: ReadonlySet<string>): string {
   const raw = v.provider === 'ucwa' ? v.sipAddress.trim().replace(/^sip:/i, '') : `graph-${v.clientId.trim()}`;
-  let base = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 56) || v.provider;
+  let base =
+    raw
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 56) || v.provider;
   if (!/^[A-Za-z0-9._-]+$/.test(base)) base = v.provider;
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
@@ -106,8 +106,28 @@ export function makeAccountId(v: AccountFormValues, taken: ReadonlySet<string>):
 const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
 
 /** Keys the form owns; anything else on an edited account is carried over as it was. */
-const UCWA_KEYS = ['displayName', 'sipAddress', 'username', 'discoveryUrl', 'declineReason', 'payloadFormat', 'caFile', 'password'];
-const GRAPH_KEYS = ['displayName', 'tenantId', 'clientId', 'clientSecret', 'certificate', 'apiVersion', 'rejectPath', 'callback', 'caFile', 'declineReason'];
+const UCWA_KEYS = [
+  'displayName',
+  'sipAddress',
+  'username',
+  'discoveryUrl',
+  'declineReason',
+  'payloadFormat',
+  'caFile',
+  'password',
+];
+const GRAPH_KEYS = [
+  'displayName',
+  'tenantId',
+  'clientId',
+  'clientSecret',
+  'certificate',
+  'apiVersion',
+  'rejectPath',
+  'callback',
+  'caFile',
+  'declineReason',
+];
 
 function carried(existing: AccountSummary | null, provider: 'ucwa' | 'graph'): Record<string, unknown> {
   if (!existing || existing.provider !== provider) return {};

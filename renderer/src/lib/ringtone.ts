@@ -27,7 +27,10 @@ const PERIOD_MS = 3_000;
 const VOLUME = 0.12;
 
 export const defaultAudioContext: AudioContextFactory = () => {
-  const g = globalThis as { AudioContext?: new () => AudioContextLike; webkitAudioContext?: new () => AudioContextLike };
+  const g = globalThis as {
+    AudioContext?: new () => AudioContextLike;
+    webkitAudioContext?: new () => AudioContextLike;
+  };
   const Ctor = g.AudioContext ?? g.webkitAudioContext;
   if (!Ctor) return null;
   try {

@@ -226,14 +226,13 @@ function applyEvent(state: SoftphoneState, event: AppEvent, now: number): Softph
   }
 }
 
-function applyEnded(
-  state: SoftphoneState,
-  event: Extract<AppEvent, { type: 'ended' }>,
-  now: number,
-): SoftphoneState {
+function applyEnded(state: SoftphoneState, event: Extract<AppEvent, { type: 'ended' }>, now: number): SoftphoneState {
   const entry = findToast(state, event.id);
   const wasIgnored = state.ignored.includes(event.id);
-  let next: SoftphoneState = { ...state, ignored: wasIgnored ? state.ignored.filter((i) => i !== event.id) : state.ignored };
+  let next: SoftphoneState = {
+    ...state,
+    ignored: wasIgnored ? state.ignored.filter((i) => i !== event.id) : state.ignored,
+  };
 
   if (entry && entry.phase !== 'ended') {
     if (event.message && !wasIgnored) {
@@ -298,9 +297,7 @@ function upsertBy<T>(list: T[], item: T, key: (t: T) => string): T[] {
 
 /** What the toast window shows: everything not ignored, newest first. */
 export function visibleToasts(state: Pick<SoftphoneState, 'toasts' | 'ignored'>): ToastEntry[] {
-  return state.toasts
-    .filter((t) => !state.ignored.includes(t.invitation.id))
-    .sort((a, b) => b.seq - a.seq);
+  return state.toasts.filter((t) => !state.ignored.includes(t.invitation.id)).sort((a, b) => b.seq - a.seq);
 }
 
 /** Visible toasts that still ring (not declining, not a farewell). */

@@ -8,10 +8,7 @@ import { shouldRing } from '../store/reducer.js';
 export function ToastApp({ bridge, ringtone }: { bridge: SoftphoneBridge; ringtone?: Ringtone }) {
   const ring = useSoftphone(shouldRing);
   const tone = useMemo(() => ringtone ?? new Ringtone(), [ringtone]);
-  const reportSize = useCallback(
-    (size: { width: number; height: number }) => bridge.reportToastSize(size),
-    [bridge],
-  );
+  const reportSize = useCallback((size: { width: number; height: number }) => bridge.reportToastSize(size), [bridge]);
 
   useEffect(() => {
     tone.setActive(ring);

@@ -11,6 +11,8 @@ import { startEngine, startGraphWorld, type EngineRig, type GraphWorld } from '.
 /** Lets pending I/O callbacks and promise continuations run (not a timed wait). */
 const flushIo = () => new Promise<void>((r) => setImmediate(r));
 
+const POLL = { timeout: 5_000 };
+
 describe('Graph calls through the engine (real provider, real simulator)', () => {
   let world: GraphWorld;
   let rig: EngineRig | null = null;
@@ -67,7 +69,7 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
     const ended = await rig.next('ended');
     expect(ended).toMatchObject({ id: invitation.id, outcome: 'declined' });
     // It was the `deleted` notification that ended it (the manual clock never ran the local fallback).
-    await expect.poll(() => world.sim.notifications.map((n) => [n.changeType, n.status])).toEqual([
+    await expect.poll(() => world.sim.notifications.map((n) => [n.changeType, n.status]), POLL).toEqual([
       ['created', 202],
       ['deleted', 202],
     ]);
@@ -139,7 +141,7 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
     world.sim.failRejects({ status: 429, retryAfter: '2.128' });
 
     const declining = rig.engine.decline(invitation.id, 'busy');
-    await expect.poll(() => world.log.lines.some((l) => l.includes('reject will be retried'))).toBe(true);
+    await expect.poll(() => world.log.lines.some((l) => l.includes('reject will be retried')), POLL).toBe(true);
     expect(world.sim.rejects.map((r) => r.status)).toEqual([429]);
     world.clock.advance(2_127);
     await flushIo();
@@ -176,7 +178,7 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
     world.sim.failRejects({ status: 500 });
 
     const declining = rig.engine.decline(invitation.id);
-    await expect.poll(() => world.log.lines.some((l) => l.includes('reject will be retried'))).toBe(true);
+    await expect.poll(() => world.log.lines.some((l) => l.includes('reject will be retried')), POLL).toBe(true);
     world.clock.advance(250);
     await expect(declining).resolves.toEqual({ status: 'sent' });
     expect(world.sim.rejects.map((r) => r.status)).toEqual([500, 202]);

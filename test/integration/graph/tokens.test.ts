@@ -3,6 +3,8 @@ import { GraphTokenError, GraphTokens } from '../../../electron/core/graph/token
 import { demoGraphAccount } from '../../../electron/simulator/graph.js';
 import { makeCertificate, staticSecrets, startGraphWorld, type GraphWorld, type TestCertificate } from './harness.js';
 
+const POLL = { timeout: 5_000 };
+
 describe('Graph app-only tokens (msal-node client credentials against the simulator)', () => {
   let world: GraphWorld;
   let cert: TestCertificate | null = null;
@@ -121,9 +123,10 @@ describe('Graph app-only tokens (msal-node client credentials against the simula
     await tokens.get();
     expect(world.sim.tokensIssued).toHaveLength(1);
     const issued = world.server.waitForRequest((r) => r.path.endsWith('/oauth2/v2.0/token') && r.seq > 2);
-    world.clock.advance(300_000); // 5 minutes before a 10-minute token runs out
+    // Due 5 minutes before the 10-minute token runs out (msal rounds its expiry to the second).
+    world.clock.advance(301_000);
     await issued;
-    await expect.poll(() => tokens.warm && world.sim.tokensIssued.length).toBe(2);
+    await expect.poll(() => tokens.warm && world.sim.tokensIssued.length, POLL).toBe(2);
     tokens.stop();
   });
 
@@ -138,7 +141,7 @@ describe('Graph app-only tokens (msal-node client credentials against the simula
     await expect(tokens.start()).rejects.toThrow(GraphTokenError);
     expect(statuses).toEqual([false]);
     world.clock.advance(5_000);
-    await expect.poll(() => statuses).toEqual([false, true]);
+    await expect.poll(() => statuses, POLL).toEqual([false, true]);
     expect(tokens.warm).toBe(true);
     tokens.stop();
   });
