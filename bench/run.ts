@@ -2,6 +2,7 @@
  * `npm run bench`: figures and ratios against the simulator on loopback. Targets are printed
  * beside the figures; nothing here fails a build (shared, noisy machines).
  */
+import { benchGraph } from './graph.js';
 import { benchParse } from './parse.js';
 import { line } from './stats.js';
 import { benchUcwa } from './ucwa.js';
@@ -14,6 +15,10 @@ console.log(`softphone bench — ${rounds} rounds after ${warmup} warm-up, node 
 const ucwa = await benchUcwa(rounds, warmup);
 console.log(line('UCWA P-GET released → invitation event', ucwa.invitation, 10));
 console.log(line('UCWA decline command → POST at the simulator', ucwa.decline, 10));
+
+const graph = await benchGraph(Math.ceil(rounds / 2), warmup);
+console.log(line('Graph notification sent → invitation event', graph.notification, 10));
+console.log(line('Graph decline command → reject at the simulator', graph.reject, 10));
 
 const parse = benchParse(2000);
 console.log(

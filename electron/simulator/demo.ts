@@ -1,12 +1,13 @@
 /**
  * Demo mode's backend: the embedded simulator plus the accounts that sign in to it.
  * `npm start` with no account configured, and `npm run headless` without --config, run
- * against this, so a new user sees a toast within seconds without any Microsoft server.
+ * against this, so a new user sees a toast within seconds without any Microsoft server:
+ * a Skype for Business invitation first, then a Teams (Graph) call.
  */
 import type { DemoBackend } from '../core/app.js';
 import type { SimulateKind } from '../contract.js';
 import { secretName } from '../core/providers.js';
-import { demoUcwaAccount, startSimulator, type Simulator } from './index.js';
+import { demoGraphAccount, demoUcwaAccount, freeLoopbackPort, startSimulator, type Simulator } from './index.js';
 
 export interface DemoBackendOptions {
   /** Delay before the first sample invitation (default 3 s). */
@@ -23,14 +24,24 @@ export interface SimulatorDemoBackend extends DemoBackend {
 export async function startDemoBackend(opts: DemoBackendOptions = {}): Promise<SimulatorDemoBackend> {
   const sim = await startSimulator({ ucwa: { maxHoldMs: 30_000 } });
   const ucwa = demoUcwaAccount(sim);
-  const accounts = [ucwa];
-  const secrets: Record<string, string> = { [secretName(ucwa)]: ucwa.password ?? '' };
+  // The simulator must know where to send Graph notifications before the receiver starts.
+  const graph = demoGraphAccount(sim, await freeLoopbackPort());
+  const secrets: Record<string, string> = {
+    [secretName(ucwa)]: ucwa.password ?? '',
+    [secretName(graph)]: graph.clientSecret ?? '',
+  };
+  const firstAfterMs = opts.firstRingAfterMs ?? 3_000;
+  const everyMs = opts.ringEveryMs ?? 0;
   return {
     sim,
-    accounts,
+    accounts: [ucwa, graph],
     secrets,
     async simulate(kind: SimulateKind) {
-      if (kind === 'graphCall') throw new Error('Teams (Graph) calls are not part of this demo yet');
+      if (kind === 'graphCall') {
+        const sent = await sim.graph.ringCall({ shape: 'current' });
+        if (sent.status !== 202) throw new Error(`The demo Teams call was not accepted (HTTP ${sent.status}).`);
+        return;
+      }
       if (!sim.ucwa.applications().some((a) => a.available)) {
         throw new Error('The demo account is still signing in to the simulator; try again in a moment.');
       }
@@ -38,10 +49,13 @@ export async function startDemoBackend(opts: DemoBackendOptions = {}): Promise<S
     },
     startAutoRing() {
       // The first sample rings a few seconds after the demo account is listening, so a slow
-      // first start still shows it.
+      // first start still shows it; the Teams call follows a few seconds later.
       sim.ucwa
         .waitUntilListening({}, 120_000)
-        .then(() => sim.ucwa.startDemo({ firstAfterMs: opts.firstRingAfterMs ?? 3_000, everyMs: opts.ringEveryMs ?? 0 }))
+        .then(() => {
+          sim.ucwa.startDemo({ firstAfterMs, everyMs });
+          sim.graph.startDemo({ firstAfterMs: firstAfterMs + 5_000, everyMs });
+        })
         .catch(() => undefined);
     },
     close: () => sim.close(),

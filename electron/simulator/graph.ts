@@ -216,7 +216,11 @@ export class GraphSim {
 
   /** Generates the signing keys and registers the routes on `server`. */
   static async create(server: SimServer, opts: GraphSimOptions = {}): Promise<GraphSim> {
-    const [callbackKey, authorityKey, attackerKey] = await Promise.all([signingKey(), signingKey(), signingKey()]);
+    const [callbackKey, authorityKey, attackerKey] = await Promise.all([
+      signingKey('callback'),
+      signingKey('authority'),
+      signingKey('attacker'),
+    ]);
     return new GraphSim(server, callbackKey, authorityKey, attackerKey, opts);
   }
 
@@ -786,7 +790,21 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-async function signingKey(): Promise<SigningKey> {
+/**
+ * RSA key generation costs up to a second on a small machine, and every simulator needs three
+ * keys: they are made once per process and role, and shared by the simulators it starts.
+ */
+const keyCache = new Map<string, Promise<SigningKey>>();
+function signingKey(role: 'callback' | 'authority' | 'attacker'): Promise<SigningKey> {
+  let key = keyCache.get(role);
+  if (!key) {
+    key = newSigningKey();
+    keyCache.set(role, key);
+  }
+  return key;
+}
+
+async function newSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const kid = randomUUID().replace(/-/g, '').slice(0, 27);
   const jwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' };

@@ -294,6 +294,8 @@ describe('toast window in Chromium, against the real engine and simulator', () =
     await p.page.getByRole('button', { name: 'Simulate IM' }).click();
     await toast.page.getByRole('alertdialog', { name: /^Instant message from/ }).waitFor();
     await p.page.getByRole('heading', { name: 'Ringing now' }).waitFor();
+    await mkdir('test-results', { recursive: true });
+    await p.page.screenshot({ path: 'test-results/main-window.png', fullPage: true });
   });
 
   it('saves a screenshot of the toast stack', async () => {

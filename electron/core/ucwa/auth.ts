@@ -70,7 +70,10 @@ function parseOne(s: string): AuthChallenge[] {
     return s.slice(from, i);
   };
   const skipItem = () => {
-    while (i < s.length && s[i] !== ',') i += s[i] === '"' ? (readQuoted(), 0) : 1;
+    while (i < s.length && s[i] !== ',') {
+      if (s[i] === '"') readQuoted();
+      else i++;
+    }
   };
   while (i < s.length) {
     skipWs();

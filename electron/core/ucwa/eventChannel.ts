@@ -31,7 +31,8 @@ export function backoffDelay(attempt: number, random: () => number, o: BackoffOp
   const base = o.baseMs ?? 1000;
   const cap = o.capMs ?? 60_000;
   const d = Math.min(cap, base * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
-  const r = Math.min(1, Math.max(0, random()));
+  const raw = random();
+  const r = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0.5;
   return Math.round(d / 2 + (r * d) / 2);
 }
 

@@ -54,3 +54,18 @@ describe('MsRtcOAuth challenge', () => {
     }
   });
 });
+
+describe('WWW-Authenticate parsing (property)', () => {
+  it('terminates and never throws on arbitrary header text', async () => {
+    const fc = (await import('fast-check')).default;
+    const piece = fc.oneof(fc.string(), fc.constantFrom('"', ',', '=', ' ', '\\', 'MsRtcOAuth', 'href=', 'grant_type="', 'Bearer'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
+        const v = parts.join('');
+        parseWwwAuthenticate(v);
+        findMsRtcOAuth(v, REQ);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
