@@ -6,6 +6,8 @@
  * configured). Electron main is glue around it; the browser e2e tests drive the very same
  * object through the same validated handlers.
  */
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type {
@@ -26,6 +28,7 @@ import {
 } from './config.js';
 import type { Clock, Fetch, KeyValueStore, Logger, SecretStore } from './deps.js';
 import { Engine, EngineError } from './engine.js';
+import { certificateKeyName } from './graph/tokens.js';
 import { fileHistoryStore } from './history.js';
 import { createProvider, secretName } from './providers.js';
 import { jsonFile, jsonKeyValueStore, type JsonFile } from './storage/jsonFile.js';
@@ -169,16 +172,29 @@ export class SoftphoneApp {
     const secret = input.secret ?? inline;
     const account = withoutSecrets(input.account);
     const name = secretName(account);
+    const previous = this.accounts.find((a) => a.id === account.id);
+    // Everything that can fail on bad input is checked before anything is written.
+    const certificateKey = await this.certificateKeyToImport(account, previous);
     const hasOtherCredential =
       account.provider === 'ucwa' ? !!account.passwordEnv : !!(account.clientSecretEnv || account.certificate);
-    if (secret) {
-      await this.deps.vault.set(name, secret);
-      this.stored.add(account.id);
-    } else if (!hasOtherCredential && !(await this.deps.vault.get(name))) {
+    if (!secret && !hasOtherCredential && !(await this.deps.vault.get(name))) {
       throw new EngineError(
         'InvalidAccount',
         account.provider === 'ucwa' ? 'password: a password is required' : 'clientSecret: a client secret or a certificate is required',
       );
+    }
+    if (secret) {
+      await this.deps.vault.set(name, secret);
+      this.stored.add(account.id);
+    } else if (account.provider === 'graph' && account.certificate && this.stored.has(account.id)) {
+      // The certificate replaces the client secret: an unused application credential does
+      // not stay behind in the vault.
+      await this.deps.vault.delete(name);
+      this.stored.delete(account.id);
+    }
+    if (account.provider === 'graph') {
+      if (certificateKey !== undefined) await this.deps.vault.set(certificateKeyName(account.id), certificateKey);
+      else if (!account.certificate) await this.deps.vault.delete(certificateKeyName(account.id));
     }
     if (this.demo) await this.leaveDemo();
     if (this.accounts.some((a) => a.id === account.id)) {
@@ -198,6 +214,7 @@ export class SoftphoneApp {
     if (!account) throw new EngineError('UnknownAccount', `no account with id "${accountId}"`);
     await this.engine.removeAccount(accountId);
     await this.deps.vault.delete(secretName(account));
+    if (account.provider === 'graph') await this.deps.vault.delete(certificateKeyName(account.id));
     this.stored.delete(accountId);
     this.accounts = this.accounts.filter((a) => a.id !== accountId);
     await this.persist();
@@ -220,6 +237,39 @@ export class SoftphoneApp {
   }
 
   // ------------------------------------------------------------------------------------
+
+  /**
+   * A Graph certificate's private key is imported into the vault (the OS keychain on the
+   * desktop) when the account is saved, so the key file can be deleted afterwards; the token
+   * code prefers the stored key. Undefined: nothing to import (no certificate, or the same
+   * key file as before is gone but its key is already stored).
+   */
+  private async certificateKeyToImport(
+    account: AccountConfig,
+    previous: AccountConfig | undefined,
+  ): Promise<string | undefined> {
+    if (account.provider !== 'graph' || !account.certificate) return undefined;
+    const { keyFile } = account.certificate;
+    let pem: string;
+    try {
+      pem = await readFile(keyFile, 'utf8');
+    } catch (err) {
+      const sameFileAsBefore =
+        previous?.provider === 'graph' && previous.certificate?.keyFile === keyFile;
+      if (sameFileAsBefore && (await this.deps.vault.get(certificateKeyName(account.id)))) return undefined;
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new EngineError('InvalidAccount', `certificate.keyFile: cannot read "${keyFile}" (${why})`);
+    }
+    try {
+      createPrivateKey(pem);
+    } catch {
+      throw new EngineError(
+        'InvalidAccount',
+        `certificate.keyFile: "${keyFile}" is not an unencrypted PEM private key`,
+      );
+    }
+    return pem;
+  }
 
   private async startAccount(account: AccountConfig): Promise<void> {
     const demoSecrets = this.demo?.secrets ?? {};

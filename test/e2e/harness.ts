@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { dispatchInvoke, type AppEvent } from '../../electron/contract.js';
-import { SoftphoneApp, type SecretVault } from '../../electron/core/app.js';
-import { systemClock } from '../../electron/core/deps.js';
+import { SoftphoneApp } from '../../electron/core/app.js';
+import { systemClock, type Clock, type Fetch } from '../../electron/core/deps.js';
 import { createLogger } from '../../electron/core/log.js';
 import { startDemoBackend, type SimulatorDemoBackend } from '../../electron/simulator/demo.js';
 import type { Simulator } from '../../electron/simulator/index.js';
+import { MemoryVault } from '../support/memoryVault.js';
 import { BRIDGE_OUT, RENDERER_OUT } from './globalSetup.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -102,6 +103,10 @@ export function launchChromium(): Promise<Browser> {
 export interface Host {
   app: SoftphoneApp;
   sim: Simulator;
+  /** The app's secret vault (the OS keychain's stand-in): tests look at what was stored. */
+  vault: MemoryVault;
+  /** The app's data directory (settings.json, history.json). */
+  dataDir: string;
   /** Every invoke the pages made, in order. */
   invokes: { channel: string; payload: unknown }[];
   /** Every size the toast page reported. */
@@ -134,26 +139,32 @@ export interface HostPage {
   dialogs: string[];
 }
 
-function memoryVault(): SecretVault {
-  const m = new Map<string, string>();
-  return {
-    get: async (name) => m.get(name),
-    set: async (name, value) => void m.set(name, value),
-    delete: async (name) => void m.delete(name),
-  };
+export interface HostOptions {
+  /** The app's clock (default: the system clock); e.g. a SteerableClock to pass a deadline. */
+  clock?: Clock;
 }
 
-export async function startHost(browser: Browser, web: StaticServer): Promise<Host> {
+/** Node's fetch, refusing anything but loopback: no e2e request ever leaves the machine. */
+const loopbackOnlyFetch: Fetch = (input, init) => {
+  const url = new URL(String(input));
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname)) {
+    return Promise.reject(new Error(`e2e host: refusing ${url.origin} (tests reach loopback only)`));
+  }
+  return fetch(input, init);
+};
+
+export async function startHost(browser: Browser, web: StaticServer, opts: HostOptions = {}): Promise<Host> {
   const dataDir = await mkdtemp(join(tmpdir(), 'softphone-e2e-'));
   const logs: string[] = [];
   const logger = createLogger((line) => logs.push(line), { level: 'debug' });
   let demo: SimulatorDemoBackend | null = null;
+  const vault = new MemoryVault();
   const app = await SoftphoneApp.create({
     dataDir,
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     logger,
-    vault: memoryVault(),
-    fetchFor: () => fetch,
+    vault,
+    fetchFor: () => loopbackOnlyFetch,
     // No automatic sample ring: every invitation in these tests is rung by the test itself.
     startDemo: async () => (demo = await startDemoBackend({ firstRingAfterMs: 3_600_000 })),
   });
@@ -199,6 +210,8 @@ export async function startHost(browser: Browser, web: StaticServer): Promise<Ho
   return {
     app,
     sim,
+    vault,
+    dataDir,
     invokes,
     toastSizes,
     events,

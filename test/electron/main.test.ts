@@ -109,9 +109,11 @@ describe('the desktop app, composed (demo mode)', () => {
     expect(trayMenu()[0]!.label).toBe('Softphone — demo mode');
   });
 
-  it('the demo account signs in to the embedded simulator and its state is pushed to the windows', async () => {
-    const connected = await pushed((e) => e.type === 'account' && e.state === 'connected', 0);
-    expect(connected).toMatchObject({ accountId: 'demo-ucwa' });
+  it('the demo accounts sign in to the embedded simulator and their state is pushed to the windows', async () => {
+    for (const accountId of ['demo-ucwa', 'demo-graph']) {
+      const connected = await pushed((e) => e.type === 'account' && e.accountId === accountId && e.state === 'connected', 0);
+      expect(connected).toMatchObject({ accountId, state: 'connected' });
+    }
     expect(main.webContents.sent.some(([, e]) => (e as AppEvent).type === 'account')).toBe(true);
     expect(net.calls.length).toBeGreaterThan(0);
     expect(net.calls.every(([url]) => url.startsWith('http://127.0.0.1:'))).toBe(true);

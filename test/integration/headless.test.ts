@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../electron/simulator/index.js';
+import { demoGraphAccount, freeLoopbackPort, startSimulator, type Simulator } from '../../electron/simulator/index.js';
 import { HeadlessChild, ofType } from '../support/headlessChild.js';
 
 describe('headless mode as a child process', () => {
@@ -67,6 +67,43 @@ describe('headless mode as a child process', () => {
     c.send({ cmd: 'quit' });
     expect(await c.exited).toBe(0);
     expect(sim.ucwa.applicationsDeleted()).toHaveLength(1);
+  });
+
+  it('rings a Graph call with its 15 s window and rejects it busy with exactly one request', async () => {
+    // The simulator learns the receiver's address from the fixed port.
+    const { clientSecret, ...graph } = demoGraphAccount(sim, await freeLoopbackPort(), { id: 'teams' });
+    const c = start({ accounts: [{ ...graph, clientSecretEnv: 'GRAPH_TEST_SECRET' }] }, { GRAPH_TEST_SECRET: clientSecret });
+    await c.next((e) => e.type === 'account' && e.accountId === 'teams' && e.state === 'connected');
+
+    const sent = await sim.graph.ringCall({ shape: 'current', from: { name: 'Adele Vance' } });
+    expect(sent.status).toBe(202);
+    const { invitation } = (await c.next(ofType('invitation'))) as {
+      invitation: { id: string; receivedAt: number; expiresAt: number };
+    };
+    expect(invitation).toMatchObject({
+      accountId: 'teams',
+      provider: 'graph',
+      from: { name: 'Adele Vance' },
+      defaultDeclineReason: 'none',
+      declineReasons: ['none', 'busy', 'forbidden'],
+    });
+    expect(invitation.expiresAt).toBe(invitation.receivedAt + 15_000);
+
+    c.send({ cmd: 'decline', id: invitation.id, reason: 'busy' });
+    c.send({ cmd: 'decline', id: invitation.id, reason: 'busy' });
+    const ended = await c.next(ofType('ended'));
+    expect(ended).toEqual({ type: 'ended', id: invitation.id, outcome: 'declined' });
+    expect(sim.graph.rejects.map((r) => [r.callId, JSON.parse(r.body), r.status])).toEqual([
+      [sent.callId, { reason: 'busy' }, 202],
+    ]);
+    // It ended on the simulator's `deleted` notification, not on a local timer.
+    expect(sim.graph.notifications.filter((n) => n.callId === sent.callId).map((n) => n.changeType)).toEqual([
+      'created',
+      'deleted',
+    ]);
+    c.send({ cmd: 'quit' });
+    expect(await c.exited).toBe(0);
+    expect(c.stderr).not.toContain(clientSecret!);
   });
 
   it('declines on this device only with reason Local, in XML when the account says so', async () => {

@@ -1,7 +1,8 @@
 /**
  * App-only Microsoft Graph tokens (client credentials, PROTOCOL.md §7) with
  * @azure/msal-node: a client secret from the SecretStore or a certificate (certFile +
- * keyFile). The first token is acquired when the account starts and is refreshed on a Clock
+ * keyFile; the private key is taken from the SecretStore first — the desktop imports it into
+ * the OS-keychain vault when the account is saved — and only then from keyFile). The first token is acquired when the account starts and is refreshed on a Clock
  * timer well before it expires, so a reject inside the 15 s window never waits for one.
  *
  * msal reaches the network only through the injected fetch (`system.networkClient`). For
@@ -41,6 +42,11 @@ const MICROSOFT_AUTHORITY_HOSTS = new Set([
 ]);
 
 export type ReadFile = (path: string) => Promise<string>;
+
+/** The SecretStore name of a Graph account's certificate private key (PEM). */
+export function certificateKeyName(accountId: string): string {
+  return `${accountId}.certificateKey`;
+}
 
 export interface TokenDeps {
   fetch: Fetch;
@@ -147,7 +153,7 @@ export class GraphTokens {
           return held;
         })
         .catch((err: unknown) => {
-          const e = toTokenError(err);
+          const e = toTokenError(err, this.authority);
           this.log.warn('could not get a Graph token', { code: e.code, message: e.message });
           if (!this.warm) this.onStatus({ ok: false, error: e.toAccountError() });
           throw e;
@@ -305,7 +311,12 @@ export class GraphTokens {
         );
       }
     };
-    const [certPem, keyPem] = await Promise.all([read(certFile, 'file'), read(keyFile, 'key file')]);
+    // The key imported into the vault wins: the key file may have been deleted since.
+    const storedKey = await this.deps.secrets.get(certificateKeyName(this.account.id));
+    const [certPem, keyPem] = await Promise.all([read(certFile, 'file'), storedKey ?? read(keyFile, 'key file')]);
+    const keySource = storedKey
+      ? `the private key stored for account "${this.account.id}" (imported from "${keyFile}")`
+      : `"${keyFile}"`;
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(certPem);
@@ -316,13 +327,13 @@ export class GraphTokens {
     try {
       key = createPrivateKey(keyPem);
     } catch {
-      throw new GraphTokenError('BadCertificate', `"${keyFile}" is not an unencrypted PEM private key`);
+      throw new GraphTokenError('BadCertificate', `${keySource} is not an unencrypted PEM private key`);
     }
     if (key.asymmetricKeyType !== 'rsa') {
-      throw new GraphTokenError('BadCertificate', `"${keyFile}" is not an RSA key (Microsoft Entra needs an RSA certificate)`);
+      throw new GraphTokenError('BadCertificate', `${keySource} is not an RSA key (Microsoft Entra needs an RSA certificate)`);
     }
     if (!cert.checkPrivateKey(key)) {
-      throw new GraphTokenError('BadCertificate', `the key in "${keyFile}" does not belong to the certificate in "${certFile}"`);
+      throw new GraphTokenError('BadCertificate', `the key in ${keySource} does not belong to the certificate in "${certFile}"`);
     }
     if (Date.parse(cert.validTo) < Date.now()) {
       this.log.warn('the Graph client certificate has expired', { certFile, validTo: cert.validTo });
@@ -368,9 +379,16 @@ export function fetchNetworkModule(fetch: Fetch, defaultTimeoutMs = 10_000): INe
   };
 }
 
-function toTokenError(err: unknown): GraphTokenError {
+function toTokenError(err: unknown, authority: string): GraphTokenError {
   if (err instanceof GraphTokenError) return err;
   const e = err as { errorCode?: string; errorMessage?: string; message?: string; status?: number };
+  if (e.errorCode === 'network_error') {
+    // msal's own text is only a link; nobody refused anything: the authority was not reached.
+    return new GraphTokenError(
+      'AuthorityUnavailable',
+      `could not reach Microsoft Entra at ${authority} to get a token (network error); retrying`,
+    );
+  }
   const detail = e.errorMessage || e.message || String(err);
   // AADSTS messages carry trace ids and timestamps after the first line; keep the sentence.
   const firstLine = detail.split(/\r?\n/)[0]?.trim() ?? detail;

@@ -1,4 +1,4 @@
-import { kindLabel, OUTCOME_LABELS, reasonLabel } from '../lib/labels.js';
+import { callerAddress, kindLabel, OUTCOME_LABELS, reasonLabel } from '../lib/labels.js';
 import { useSoftphone } from '../store/context.js';
 import { accountLabel } from '../store/reducer.js';
 
@@ -32,7 +32,9 @@ export function HistorySection() {
                   </td>
                   <td>
                     <span className="caller-name">{h.invitation.from.name || h.invitation.from.uri}</span>
-                    {h.invitation.from.name && <span className="caller-uri">{h.invitation.from.uri}</span>}
+                    {h.invitation.from.name && callerAddress(h.invitation) && (
+                      <span className="caller-uri">{callerAddress(h.invitation)}</span>
+                    )}
                   </td>
                   <td>{kindLabel(h.invitation)}</td>
                   <td>

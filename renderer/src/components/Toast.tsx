@@ -6,7 +6,7 @@
  */
 import { useId, type KeyboardEvent } from 'react';
 import type { ToastEntry } from '../store/reducer.js';
-import { formatElapsed, kindLabel, kindPhrase, reasonLabel, secondsLeft } from '../lib/labels.js';
+import { callerAddress, formatElapsed, kindLabel, kindPhrase, reasonLabel, secondsLeft } from '../lib/labels.js';
 import { DeclineMenu } from './DeclineMenu.js';
 
 export interface ToastProps {
@@ -41,7 +41,8 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
   const declining = entry.phase === 'declining';
   const importance = inv.importance === 'normal' ? null : IMPORTANCE_TEXT[inv.importance];
   const name = inv.from.name.trim() || inv.from.uri || 'Unknown caller';
-  const showAddress = inv.from.uri !== '' && inv.from.uri !== name;
+  const address = callerAddress(inv);
+  const showAddress = address !== '' && address !== name;
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     if (e.key === 'Escape' && !declining) {
@@ -81,7 +82,7 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
       </h2>
 
       <div id={descId} className="toast-body">
-        {showAddress && <p className="toast-address">{inv.from.uri}</p>}
+        {showAddress && <p className="toast-address">{address}</p>}
         {inv.subject && (
           <p className="toast-subject">
             <span className="visually-hidden">Subject:</span> {inv.subject}

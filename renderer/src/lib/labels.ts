@@ -36,6 +36,24 @@ export function kindPhrase(inv: Pick<Invitation, 'provider' | 'modality'>): stri
   }
 }
 
+/** A directory object id (user, application): a GUID, with or without braces. */
+const OBJECT_ID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+
+/**
+ * The caller's address as a person reads it under their name, or '' when it adds nothing:
+ * a Graph caller's directory object id (a bare GUID) means nothing to a person, a phone
+ * caller's `tel:` is dropped, and an address equal to the name is not repeated.
+ */
+export function callerAddress(inv: Pick<Invitation, 'provider' | 'from'>): string {
+  const name = inv.from.name.trim();
+  let address = inv.from.uri.trim();
+  if (inv.provider === 'graph') {
+    if (OBJECT_ID.test(address)) return '';
+    address = address.replace(/^tel:/i, '');
+  }
+  return address === name ? '' : address;
+}
+
 const UCWA_REASON_LABELS: Record<string, string> = {
   Global: 'Decline everywhere',
   Local: 'Decline on this device only',

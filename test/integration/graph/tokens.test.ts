@@ -1,3 +1,4 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphTokenError, GraphTokens } from '../../../electron/core/graph/tokens.js';
 import { demoGraphAccount } from '../../../electron/simulator/graph.js';
@@ -65,6 +66,21 @@ describe('Graph app-only tokens (msal-node client credentials against the simula
     world.sim.trustCertificate(cert.certPem);
     const account = demoGraphAccount(world.sim, 0, { certificate: { certFile: cert.certFile, keyFile: cert.keyFile } });
     const tokens = new GraphTokens(account, deps());
+    await tokens.start();
+    expect(world.sim.tokensIssued).toEqual([expect.objectContaining({ credential: 'certificate' })]);
+    tokens.stop();
+  });
+
+  it('prefers the private key stored in the secret store (imported by the desktop) over keyFile', async () => {
+    cert = makeCertificate();
+    world.sim.trustCertificate(cert.certPem);
+    const keyPem = readFileSync(cert.keyFile, 'utf8');
+    rmSync(cert.keyFile);
+    const account = demoGraphAccount(world.sim, 0, {
+      clientSecret: undefined,
+      certificate: { certFile: cert.certFile, keyFile: cert.keyFile },
+    });
+    const tokens = new GraphTokens(account, deps({ 'demo-graph.certificateKey': keyPem }));
     await tokens.start();
     expect(world.sim.tokensIssued).toEqual([expect.objectContaining({ credential: 'certificate' })]);
     tokens.stop();

@@ -63,6 +63,14 @@ export type SinkEvent =
 
 export type TimelineEntry = { kind: 'fetch'; method: string; url: string } | { kind: 'sink'; event: SinkEvent };
 
+/** A response the provider received (body read from a clone; the provider reads its own). */
+export interface SeenResponse {
+  method: string;
+  url: string;
+  status: number;
+  body: string;
+}
+
 export class RecordingSink implements ProviderSink {
   readonly events = new Recorder<SinkEvent>();
   constructor(private readonly timeline?: Recorder<TimelineEntry>) {}
@@ -99,8 +107,8 @@ export class RecordingSink implements ProviderSink {
   }
 }
 
-/** Log lines, for "never logs secrets" checks. */
-export function captureLogger(lines: string[]): Logger {
+/** Log lines (debug and up), for "never logs secrets" checks and for waiting on what the provider did. */
+export function captureLogger(lines: Recorder<string>): Logger {
   return createLogger((l) => lines.push(l), { level: 'debug' });
 }
 
@@ -124,8 +132,13 @@ export interface Harness {
   provider: UcwaProvider;
   sink: RecordingSink;
   timeline: Recorder<TimelineEntry>;
+  /** Every HTTP answer the provider got, in arrival order. */
+  responses: Recorder<SeenResponse>;
   store: MemoryStore;
-  logLines: string[];
+  /** The provider's log lines. */
+  log: Recorder<string>;
+  /** Waits until `n` log lines contain `text`. */
+  waitLog(text: string, n?: number): Promise<true>;
   clock: Clock;
   /** Starts the provider and waits until it is connected and its P-GET is parked at the simulator. */
   connect(): Promise<void>;
@@ -140,19 +153,30 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
   const timeline = new Recorder<TimelineEntry>();
   const sink = new RecordingSink(timeline);
   const store = o.store ?? new MemoryStore();
-  const logLines: string[] = [];
+  const log = new Recorder<string>();
   const clock = o.clock ?? systemClock;
   const base: Fetch = (input, init) => globalThis.fetch(input, init);
   const network = o.network ? o.network(base) : base;
-  const recordingFetch: Fetch = (input, init) => {
-    timeline.push({ kind: 'fetch', method: init?.method ?? 'GET', url: String(input) });
-    return network(input, init);
+  const responses = new Recorder<SeenResponse>();
+  const recordingFetch: Fetch = async (input, init) => {
+    const method = init?.method ?? 'GET';
+    const url = String(input);
+    timeline.push({ kind: 'fetch', method, url });
+    const res = await network(input, init);
+    void res
+      .clone()
+      .text()
+      .then(
+        (body) => responses.push({ method, url, status: res.status, body }),
+        () => responses.push({ method, url, status: res.status, body: '<unreadable>' }),
+      );
+    return res;
   };
   const password = 'password' in o ? o.password : DEMO_USER.password;
   const provider = new UcwaProvider(account, {
     fetch: recordingFetch,
     clock,
-    logger: captureLogger(logLines),
+    logger: captureLogger(log),
     store,
     secrets: { get: async (name) => (name === `${account.id}.password` ? password : undefined) },
     random: () => 0,
@@ -165,8 +189,10 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
     provider,
     sink,
     timeline,
+    responses,
     store,
-    logLines,
+    log,
+    waitLog: (text, n = 1) => log.waitFor((xs) => xs.filter((l) => l.includes(text)).length >= n || false, `${n}× log "${text}"`),
     clock,
     async connect() {
       await provider.start(sink);

@@ -64,7 +64,7 @@ describe('UCWA sign-in and session', () => {
     h.sim.ucwa.ring('messaging');
     await h.sink.waitRinging();
     const token = h.sim.server.requests.find((q) => q.headers.authorization)!.headers.authorization!.toString().replace(/^Bearer /, '');
-    const log = h.logLines.join('\n');
+    const log = h.log.items.join('\n');
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain('S3cr3t-Pa55-w0rd');
     expect(log).not.toContain(token);
@@ -159,9 +159,10 @@ describe('UCWA sign-in and session', () => {
     clock.advance(3 * 60_000 - 1);
     expect(h.sim.server.requests.some((r) => r.path.endsWith('/reportMyActivity'))).toBe(false);
     clock.advance(1);
-    await h.sim.ucwa.waitFor(() => h.sim.ucwa.activityReports().length === 1);
+    await h.waitLog('reported activity', 1);
     clock.advance(3 * 60_000);
-    await h.sim.ucwa.waitFor(() => h.sim.ucwa.activityReports().length === 2);
+    await h.waitLog('reported activity', 2);
+    expect(h.sim.ucwa.activityReports()).toHaveLength(2);
     const posts = h.sim.server.requests.filter((r) => r.path.endsWith('/reportMyActivity'));
     expect(posts.map((p) => [p.method, p.headers['content-length']])).toEqual([
       ['POST', '0'],
@@ -175,10 +176,11 @@ describe('UCWA sign-in and session', () => {
     await h.connect();
     const tokenPosts = () => h.sim.server.requests.filter((r) => r.path.endsWith('/oauthtoken'));
     clock.advance(3 * 60_000); // activity at 180 s: the token is still good
-    await h.sim.ucwa.waitFor(() => h.sim.ucwa.activityReports().length === 1);
+    await h.waitLog('reported activity', 1);
     expect(tokenPosts()).toHaveLength(1);
     clock.advance(3 * 60_000); // activity at 360 s: the 300 s token has lapsed
-    await h.sim.ucwa.waitFor(() => h.sim.ucwa.activityReports().length === 2);
+    await h.waitLog('reported activity', 2);
+    expect(h.sim.ucwa.activityReports()).toHaveLength(2);
     expect(tokenPosts()).toHaveLength(2);
     // one request per tick: the token was renewed before the request, not after a 401
     expect(h.sim.server.requests.filter((r) => r.path.endsWith('/reportMyActivity'))).toHaveLength(2);
