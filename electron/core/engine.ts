@@ -271,6 +271,8 @@ export class Engine {
       },
       state: (state, error) => {
         if (this.accounts.get(accountId) !== account) return;
+        // The engine announced 'connecting' when it added the account: no repeat.
+        if (state === account.status.state && !error && !account.status.error) return;
         account.status = { ...account.status, state, error: error ?? null };
         this.emit(error ? { type: 'account', accountId, state, error } : { type: 'account', accountId, state });
       },

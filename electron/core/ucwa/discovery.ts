@@ -9,7 +9,7 @@
 import type { Logger } from '../deps.js';
 import { parseErrorBody, toUcwaError, UcwaError } from './errors.js';
 import { NetworkError, type UcwaHttp } from './http.js';
-import { linkOf, resolveHref } from './links.js';
+import { linkOf, resolveHref, sameSite } from './links.js';
 
 export const MAX_DISCOVERY_HOPS = 8;
 
@@ -119,7 +119,7 @@ async function walk(http: UcwaHttp, start: string, o: DiscoverOptions): Promise<
     }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');
-      let next: string | null = null;
+      let next: string | null;
       try {
         next = location ? resolveHref(url, location) : null;
       } catch {
@@ -169,13 +169,4 @@ async function walk(http: UcwaHttp, start: string, o: DiscoverOptions): Promise<
     return fail(doc === undefined ? 'the answer is not JSON' : 'the answer has no user, applications or redirect link', false);
   }
   return fail(`more than ${maxHops} redirects`, false);
-}
-
-/** Same registrable-ish site: identical host, or one host is a subdomain of the other's parent. */
-function sameSite(a: string, b: string): boolean {
-  const ha = new URL(a).hostname;
-  const hb = new URL(b).hostname;
-  if (ha === hb) return true;
-  const parent = (h: string) => h.split('.').slice(-2).join('.');
-  return parent(ha) === parent(hb);
 }

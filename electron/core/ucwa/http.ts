@@ -8,9 +8,9 @@
  * same body) [PROTOCOL.md §4.1].
  */
 import type { Clock, Fetch, Logger } from '../deps.js';
-import { findMsRtcOAuth, TokenCache, wwwAuthenticateOf, type Token } from './auth.js';
+import { findMsRtcOAuth, wwwAuthenticateOf, type Token, type TokenCache } from './auth.js';
 import { UcwaError } from './errors.js';
-import { assertSafeUrl, describeHref, UnsafeLinkError } from './links.js';
+import { assertSafeUrl, describeHref, sameSite, UnsafeLinkError } from './links.js';
 
 export interface HttpResult {
   status: number;
@@ -104,6 +104,15 @@ export class UcwaHttp {
         'UnsupportedSignIn',
         null,
         `The server does not offer password sign-in (it offers: ${challenge.grantTypes.join(', ')}).`,
+      );
+    }
+    if (!sameSite(challenge.href, url)) {
+      // The password only ever goes to a token endpoint of the server that asked for it.
+      throw new UcwaError(
+        401,
+        'UntrustedSignIn',
+        null,
+        `${new URL(url).host} asked to sign in at ${new URL(challenge.href).host}, another site; the password was not sent.`,
       );
     }
     if (token && tokenUrl === challenge.href) this.opts.tokens.invalidate(tokenUrl, token);

@@ -36,6 +36,7 @@ const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
  */
 export function resolveHref(base: string, href: string): string {
   if (typeof href !== 'string' || href.trim() === '') throw new UnsafeLinkError(String(href), 'the link is empty');
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(href)) throw new UnsafeLinkError(href, 'the link contains control characters');
   let resolved: string;
   if (ABSOLUTE.test(href)) {
@@ -104,6 +105,25 @@ export function appendQuery(url: string, params: Record<string, string | number>
   if (!extra) return url;
   const sep = withoutHash.includes('?') ? (withoutHash.endsWith('?') || withoutHash.endsWith('&') ? '' : '&') : '?';
   return `${withoutHash}${sep}${extra}${hash}`;
+}
+
+/**
+ * Same site, roughly: identical hosts, or hosts sharing their last two labels
+ * (lyncweb.contoso.com ~ lyncdiscover.contoso.com). Loopback/IP hosts must be identical.
+ */
+export function sameSite(a: string, b: string): boolean {
+  let ha: string;
+  let hb: string;
+  try {
+    ha = new URL(a).hostname.toLowerCase();
+    hb = new URL(b).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (ha === hb) return true;
+  if (/^[\d.]+$|^\[/.test(ha) || /^[\d.]+$|^\[/.test(hb) || !ha.includes('.') || !hb.includes('.')) return false;
+  const parent = (h: string) => h.split('.').slice(-2).join('.');
+  return parent(ha) === parent(hb);
 }
 
 /** The origin (`https://host:port`) of an absolute URL. */

@@ -42,7 +42,7 @@ export interface UcwaDeps {
   userAgent?: string;
   /** The settings' default reason for accounts that set none (read at each invitation). */
   defaultDeclineReason?: () => CallDeclineReason;
-  /** Server `timeout` of each P-GET, seconds (default 180). */
+  /** Server `timeout` of each P-GET, seconds (default 180; UCWA accepts 180..1800, so it is clamped there). */
   pgetTimeoutSec?: number;
   /** Jitter source for backoff, [0,1) (default Math.random). */
   random?: () => number;
@@ -61,6 +61,12 @@ interface Ringing {
   invitation: Invitation;
   rel: InvitationRel;
   links: ActionLinks;
+}
+
+/** The P-GET `timeout` we send: UCWA's range is 180..1800 s [events_ref.md]. */
+export function pgetTimeoutSec(configured: number | undefined): number {
+  const v = configured ?? 180;
+  return Number.isFinite(v) ? Math.min(1800, Math.max(180, Math.round(v))) : 180;
 }
 
 export function passwordSecretName(account: Pick<UcwaAccount, 'id'>): string {
@@ -228,10 +234,15 @@ export class UcwaProvider implements Provider {
     if (!app.makeMeAvailable) {
       app = await getApplication(this.http, app.self, signal);
     }
-    if (!app.makeMeAvailable) {
-      throw new UcwaError(null, 'NoMakeMeAvailable', null, 'The server offers no way to make this account reachable (no makeMeAvailable link).');
+    if (app.makeMeAvailable) {
+      await makeMeAvailable(this.http, app.makeMeAvailable, signal);
+    } else {
+      // A capability link is missing when it does not apply: an existing application (POST
+      // answered 200) that already made itself available offers no makeMeAvailable.
+      this.log.info('no makeMeAvailable link: the application is already available', {
+        canReportActivity: !!app.reportMyActivity,
+      });
     }
-    await makeMeAvailable(this.http, app.makeMeAvailable, signal);
     if (!app.reportMyActivity) {
       try {
         const fresh = await getApplication(this.http, app.self, signal);
@@ -255,7 +266,7 @@ export class UcwaProvider implements Provider {
       clock: this.deps.clock,
       log: this.log,
       random: this.random,
-      timeoutSec: this.deps.pgetTimeoutSec ?? 180,
+      timeoutSec: pgetTimeoutSec(this.deps.pgetTimeoutSec),
       backoff: this.deps.backoff,
       handlers: {
         onBatch: (batch) => this.onBatch(batch),

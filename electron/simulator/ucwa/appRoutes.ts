@@ -83,7 +83,9 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
       if (!only('POST') || fail('reportMyActivity')) return;
       if (!app.available) return sendFailure(res, { status: 409, code: 'Conflict', subcode: 'MakeMeAvailableRequired', message: 'makeMeAvailable must be called first.' });
       host.recordActivity(app);
-      return sendEmpty(res, 204);
+      sendEmpty(res, 204);
+      host.changed(); // wake waitFor() conditions on activityReports()
+      return;
     }
     if (app.available && s.length === 2 && ['presence', 'note', 'location'].includes(s[1]!)) {
       const self = { href: link(`${app.base}/me/${sub[1]}`) };

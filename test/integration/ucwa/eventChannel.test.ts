@@ -23,6 +23,8 @@ async function make(o: Parameters<typeof harness>[0] = {}) {
 
 const pgetFetches = (h: Harness) =>
   h.timeline.items.filter((e): e is Extract<TimelineEntry, { kind: 'fetch' }> => e.kind === 'fetch' && /\/events\?/.test(e.url));
+/** Lets pending promise callbacks run (after a fake-clock timer fired); not a sleep. */
+const flush = () => new Promise<void>((r) => setImmediate(r));
 const requestsTo = (h: Harness, url: string) => h.sim.server.requests.filter((r) => `${h.sim.origin}${r.url}` === url);
 
 describe('P-GET loop', () => {
@@ -56,14 +58,19 @@ describe('P-GET loop', () => {
     // embed:false makes handling take a GET of the invitation: it must come after the next P-GET
     const ring = h.sim.ucwa.ring('messaging', { embed: false });
     const inv = await h.sink.waitRinging();
+    const ringPath = new URL(ring.href, h.sim.origin).pathname;
+    const carrier = await h.responses.waitFor(
+      (xs) => xs.find((r) => /\/events\?/.test(r.url) && r.body.includes('"started"') && r.body.includes(ringPath)),
+      'the batch with the started event',
+    );
+    const next = new URL((JSON.parse(carrier.body) as { _links: { next: { href: string } } })._links.next.href, h.sim.origin).href;
     const t = h.timeline.items;
-    const ringingAt = t.findIndex((e) => e.kind === 'sink' && e.event.type === 'ringing' && e.event.invitation.id === inv.id);
+    const nextAt = t.findIndex((e) => e.kind === 'fetch' && e.url === `${next}&timeout=180`);
     const getAt = t.findIndex((e) => e.kind === 'fetch' && e.method === 'GET' && e.url === new URL(ring.href, h.sim.origin).href);
-    const pgetsBefore = t.slice(0, getAt).filter((e) => e.kind === 'fetch' && /\/events\?/.test(e.url)).length;
-    expect(getAt).toBeGreaterThan(0);
-    expect(getAt).toBeLessThan(ringingAt);
-    // P-GET #1 carried the started event; P-GET #2 went out before the GET that handles it
-    expect(pgetsBefore).toBe(2);
+    const ringingAt = t.findIndex((e) => e.kind === 'sink' && e.event.type === 'ringing' && e.event.invitation.id === inv.id);
+    expect(nextAt).toBeGreaterThan(0);
+    expect(nextAt).toBeLessThan(getAt); // the next P-GET went out first...
+    expect(getAt).toBeLessThan(ringingAt); // ...then the batch was handled
   });
 
   it('handles senders and events strictly in order, even when one needs a GET first', async () => {
@@ -171,9 +178,13 @@ describe('P-GET loop', () => {
     expect(error).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
     const failed = requestsTo(h, pgetFetches(h).at(-1)!.url);
     expect(failed).toHaveLength(1);
+    const attempts = () => pgetFetches(h).filter((f) => f.url === `${h.sim.origin}${failed[0]!.url}`).length;
     clock.advance(499); // random() = 0 → the first delay is half of 1 s
-    expect(pgetFetches(h).filter((f) => f.url === pgetFetches(h).at(-1)!.url)).toHaveLength(1);
+    await flush();
+    expect(attempts()).toBe(1);
     clock.advance(1);
+    await flush();
+    expect(attempts()).toBe(2);
     await h.sink.waitRinging(); // the retried P-GET got the batch
     await h.sink.events.waitFor((xs) => xs.filter((e) => e.type === 'state').at(-1)?.type === 'state' && h.sink.states().at(-1) === 'connected', 'connected again');
     const urls = pgetFetches(h).map((f) => f.url);
@@ -184,20 +195,21 @@ describe('P-GET loop', () => {
 
   it('doubles the backoff on repeated failures, capped, and recovers', async () => {
     const clock = new ManualClock();
-    const h = await make({ clock, deps: { backoff: { baseMs: 1000, capMs: 4000 }, random: () => 0.999 } });
+    const h = await make({ clock, deps: { backoff: { baseMs: 2000, capMs: 8000 } } }); // random() = 0: half of each step
     await h.connect();
     h.sim.ucwa.failNext('events', { status: 500, code: 'ServiceFailure' }, 4);
     h.sim.ucwa.ring('messaging');
-    const delays: number[] = [];
-    for (let n = 1; n <= 4; n++) {
-      await h.sink.events.waitFor((xs) => xs.filter((e) => e.type === 'state' && e.state === 'reconnecting').length >= n, `failure ${n}`);
-      const before = clock.now();
-      // advance 1 ms at a time until the retry goes out: measures the scheduled delay
+    const sentAfter = async (ms: number) => {
       const sent = pgetFetches(h).length;
-      while (pgetFetches(h).length === sent) clock.advance(1);
-      delays.push(clock.now() - before);
+      clock.advance(ms);
+      await flush();
+      return pgetFetches(h).length > sent;
+    };
+    for (const [n, expected] of [1000, 2000, 4000, 4000].entries()) {
+      await h.sink.events.waitFor((xs) => xs.filter((e) => e.type === 'state' && e.state === 'reconnecting').length >= n + 1, `failure ${n + 1}`);
+      expect(await sentAfter(expected - 1), `retry ${n + 1} too early`).toBe(false);
+      expect(await sentAfter(1), `retry ${n + 1} after ${expected} ms`).toBe(true);
     }
-    expect(delays).toEqual([1000, 2000, 4000, 4000]);
     await h.sink.waitRinging();
   });
 
@@ -218,12 +230,15 @@ describe('P-GET loop', () => {
     const h = await make();
     await h.connect();
     h.sim.ucwa.dropNextPget('reset');
-    h.sim.ucwa.ring('phoneAudio');
+    h.sim.ucwa.ring('phoneAudio'); // rides the parked P-GET; the next one is reset
     const { error } = await h.sink.waitState('reconnecting');
     expect(error).toMatchObject({ status: null, code: 'NetworkError' });
-    await h.sink.waitRinging();
+    await h.sink.events.waitFor(() => h.sink.states().at(-1) === 'connected' || undefined, 'connected again');
     const urls = pgetFetches(h).map((f) => f.url);
-    expect(urls.some((u, i) => i > 0 && u === urls[i - 1])).toBe(true);
+    const reset = urls.findIndex((u, i) => i > 0 && u === urls[i - 1]);
+    expect(reset).toBeGreaterThan(0);
+    const b = h.sim.ucwa.ring('messaging');
+    await h.sink.waitRinging((i) => i.id.endsWith(b.href));
   });
 
   it('gives up on a P-GET the server never answers after timeout + 60 s, and asks again', async () => {
@@ -280,11 +295,15 @@ describe('P-GET loop', () => {
     const h = await make();
     await h.connect();
     h.sim.ucwa.malformNextPget();
-    h.sim.ucwa.ring('messaging');
-    const inv = await h.sink.waitRinging();
-    expect(inv.modality).toBe('messaging');
-    expect(h.sim.ucwa.pgets().some((p) => p.outcome === 'malformed')).toBe(true);
-    expect(h.log.items.some((l) => l.includes('unreadable') || l.includes('malformed'))).toBe(true);
+    h.sim.ucwa.ring('messaging'); // rides the parked P-GET; the next answer is junk
+    await h.sink.waitState('reconnecting');
+    const junk = h.sim.ucwa.pgets().find((p) => p.outcome === 'malformed')!;
+    expect(junk).toBeDefined();
+    const b = h.sim.ucwa.ring('phoneAudio');
+    await h.sink.waitRinging((i) => i.id.endsWith(b.href));
+    expect(h.sim.ucwa.pgets().filter((p) => p.url === junk.url).length).toBeGreaterThanOrEqual(2);
+    expect(h.log.items.some((l) => l.includes('not JSON'))).toBe(true);
+    expect(h.sink.states().at(-1)).toBe('connected');
   });
 
   it('rings once when the server duplicates a batch, and ignores completions of unknown invitations', async () => {

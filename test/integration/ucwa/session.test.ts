@@ -202,4 +202,15 @@ describe('UCWA sign-in and session', () => {
     expect(h.sim.ucwa.pgetUrls()).toHaveLength(pgets);
     expect(h.sim.server.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
   });
+
+  it('stopping while still connecting sends nothing more and leaves no application behind', async () => {
+    const h = await make();
+    await h.provider.start(h.sink);
+    await h.provider.stop();
+    expect(h.sink.states()).toEqual(['connecting', 'stopped']);
+    expect(h.sim.ucwa.applications()).toEqual([]);
+    const count = h.sim.server.requests.length;
+    expect(h.sim.server.requests.some((r) => r.path.endsWith('/applications'))).toBe(false);
+    expect(count).toBeLessThanOrEqual(1);
+  });
 });

@@ -4,6 +4,7 @@ import {
   embeddedOf,
   linkOf,
   resolveHref,
+  sameSite,
   UnsafeLinkError,
 } from '../../../electron/core/ucwa/links.js';
 
@@ -97,5 +98,17 @@ describe('linkOf / embeddedOf', () => {
     expect(embeddedOf({ _embedded: { from: 'x' } }, 'from')).toBeNull();
     expect(embeddedOf({ _embedded: { from: [] } }, 'from')).toBeNull();
     expect(embeddedOf({}, 'from')).toBeNull();
+  });
+});
+
+describe('sameSite', () => {
+  it('matches one organisation’s hosts and nothing else', () => {
+    expect(sameSite('https://lyncweb.contoso.com/x', 'https://lyncdiscover.contoso.com/y')).toBe(true);
+    expect(sameSite('https://a.contoso.com', 'https://contoso.com')).toBe(true);
+    expect(sameSite('http://127.0.0.1:1/a', 'http://127.0.0.1:2/b')).toBe(true);
+    expect(sameSite('https://lyncweb.contoso.com', 'https://evil.example')).toBe(false);
+    expect(sameSite('http://127.0.0.1:1', 'http://127.0.0.2:1')).toBe(false);
+    expect(sameSite('http://localhost:1', 'http://127.0.0.1:1')).toBe(false);
+    expect(sameSite('not a url', 'https://a.b')).toBe(false);
   });
 });
