@@ -17,11 +17,17 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|describe|test)$/]", message: 'no focused tests' },
+        {
+          selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|describe|test)$/]",
+          message: 'no focused tests',
+        },
       ],
     },
   },
@@ -34,7 +40,10 @@ export default tseslint.config(
         {
           paths: [electronImport],
           patterns: [
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'electron/core must not depend on the desktop shell or the renderer.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'electron/core must not depend on the desktop shell or the renderer.',
+            },
             { group: ['react', 'react-dom', 'zustand'], message: 'electron/core has no UI.' },
           ],
         },
@@ -46,7 +55,15 @@ export default tseslint.config(
     // The simulator and headless mode run without Electron too.
     files: ['electron/simulator/**/*.ts', 'electron/headless/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'runs without the desktop shell.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronImport],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'runs without the desktop shell.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -77,7 +94,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!electron$|\\.\\./contract(\\.js)?$)', message: 'the preload may import only electron and ../contract.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!electron$|\\.\\./contract(\\.js)?$)',
+              message: 'the preload may import only electron and ../contract.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -88,7 +112,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='BrowserWindow']", message: 'create windows with createSecureWindow (electron/main/security.ts).' },
+        {
+          selector: "NewExpression[callee.name='BrowserWindow']",
+          message: 'create windows with createSecureWindow (electron/main/security.ts).',
+        },
       ],
     },
   },

@@ -49,7 +49,10 @@ export async function benchGraph(rounds: number, warmup: number): Promise<{ noti
 
     const ended = next((x) => x.type === 'ended' && x.id === e.invitation.id);
     const after = sim.server.requests.at(-1)?.seq ?? 0;
-    const arrived = sim.server.waitForRequest((r) => r.seq > after && r.method === 'POST' && r.path.endsWith('/reject'), 10_000);
+    const arrived = sim.server.waitForRequest(
+      (r) => r.seq > after && r.method === 'POST' && r.path.endsWith('/reject'),
+      10_000,
+    );
     const t2 = performance.now();
     void engine.decline(e.invitation.id, 'busy');
     const rec = await arrived;

@@ -10,7 +10,9 @@ import { parseEventBatch } from '../electron/core/ucwa/events.js';
 const FIXTURES = 'test/fixtures/ucwa/receive-an-im';
 
 function bodies(): string[] {
-  const files = readdirSync(FIXTURES).filter((f) => f.startsWith('step') && f.includes('events') && f.endsWith('.json'));
+  const files = readdirSync(FIXTURES).filter(
+    (f) => f.startsWith('step') && f.includes('events') && f.endsWith('.json'),
+  );
   const docs = files.map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
   const started = JSON.parse(readFileSync(join(FIXTURES, 'step08-events-ack2-invitation-started.json'), 'utf8'));
   const burst = structuredClone(started);
@@ -20,7 +22,12 @@ function bodies(): string[] {
   return [...docs, JSON.stringify(burst)];
 }
 
-export function benchParse(iterations: number): { jsonParseNs: number; ourParseNs: number; ratio: number; bytes: number } {
+export function benchParse(iterations: number): {
+  jsonParseNs: number;
+  ourParseNs: number;
+  ratio: number;
+  bytes: number;
+} {
   const list = bodies();
   const base = 'https://lyncweb.contoso.com/ucwa/oauth/v1/applications/104/events';
   const bytes = list.reduce((n, b) => n + b.length, 0);
@@ -36,8 +43,14 @@ export function benchParse(iterations: number): { jsonParseNs: number; ourParseN
   let plain = Infinity;
   let ours = Infinity;
   for (let r = 0; r < 5; r++) {
-    plain = Math.min(plain, time((b) => JSON.parse(b)));
-    ours = Math.min(ours, time((b) => parseEventBatch(JSON.parse(b), base)));
+    plain = Math.min(
+      plain,
+      time((b) => JSON.parse(b)),
+    );
+    ours = Math.min(
+      ours,
+      time((b) => parseEventBatch(JSON.parse(b), base)),
+    );
   }
   if (sink < 0) console.log(sink);
   return { jsonParseNs: plain, ourParseNs: ours, ratio: ours / plain, bytes };

@@ -10,7 +10,9 @@ import { benchUcwa } from './ucwa.js';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
 const warmup = Math.min(30, Math.ceil(rounds / 10));
 
-console.log(`softphone bench — ${rounds} rounds after ${warmup} warm-up, node ${process.version}, ${new Date().toISOString()}\n`);
+console.log(
+  `softphone bench — ${rounds} rounds after ${warmup} warm-up, node ${process.version}, ${new Date().toISOString()}\n`,
+);
 
 const ucwa = await benchUcwa(rounds, warmup);
 console.log(line('UCWA P-GET released → invitation event', ucwa.invitation, 10));

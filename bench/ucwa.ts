@@ -11,13 +11,19 @@ import { demoUcwaAccount, startSimulator } from '../electron/simulator/index.js'
 import type { Summary } from './stats.js';
 import { summarize } from './stats.js';
 
-export async function benchUcwa(rounds: number, warmup: number): Promise<{ invitation: Summary; decline: Summary; heapPerInvitationBytes: number }> {
+export async function benchUcwa(
+  rounds: number,
+  warmup: number,
+): Promise<{ invitation: Summary; decline: Summary; heapPerInvitationBytes: number }> {
   const sim = await startSimulator({ ucwa: { maxHoldMs: 60_000 } });
   const account = demoUcwaAccount(sim);
   const engine = new Engine({ clock: systemClock, logger: silentLogger });
   const waiters: ((e: EngineEvent) => void)[] = [];
   engine.on((e) => waiters.forEach((w) => w(e)));
-  const next = <T extends EngineEvent['type']>(type: T, pred: (e: Extract<EngineEvent, { type: T }>) => boolean = () => true) =>
+  const next = <T extends EngineEvent['type']>(
+    type: T,
+    pred: (e: Extract<EngineEvent, { type: T }>) => boolean = () => true,
+  ) =>
     new Promise<Extract<EngineEvent, { type: T }>>((resolve) => {
       const w = (e: EngineEvent) => {
         if (e.type === type && pred(e as Extract<EngineEvent, { type: T }>)) {

@@ -117,8 +117,7 @@ export const EVENT_CHANNEL = 'softphone:event';
 
 /** Errors cross IPC as a result, never as a thrown Error whose message Electron rewrites. */
 export type InvokeResponse<C extends InvokeChannel> =
-  | { ok: true; value: InvokeResults[C] }
-  | { ok: false; error: { code: string; message: string } };
+  { ok: true; value: InvokeResults[C] } | { ok: false; error: { code: string; message: string } };
 
 /* ----------------------------------------------------------------------------------------
  * The bridge the renderer sees as `window.softphone`.
@@ -200,9 +199,7 @@ export async function dispatchInvoke(
   const c = channel as InvokeChannel;
   const parsed = invokeSchemas[c].safeParse(payload);
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
-      .join('; ');
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
     return { ok: false, error: { code: 'InvalidPayload', message: `${c}: ${detail}` } };
   }
   try {

@@ -34,11 +34,26 @@ const canUnshare = spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore' }).sta
 const tmp = mkdtempSync(join(tmpdir(), 'electronegativity-'));
 const sarifPath = join(tmp, 'electronegativity.sarif');
 const version = electronVersion();
-const toolArgs = ['--no', '--', 'electronegativity', '-i', 'electron', '-o', sarifPath, ...(version ? ['-e', version] : [])];
+const toolArgs = [
+  '--no',
+  '--',
+  'electronegativity',
+  '-i',
+  'electron',
+  '-o',
+  sarifPath,
+  ...(version ? ['-e', version] : []),
+];
 const [cmd, args] = canUnshare ? ['unshare', ['-n', 'npx', ...toolArgs]] : ['npx', toolArgs];
 
-console.log(`electronegativity over electron/ (Electron ${version ?? 'unknown'}${canUnshare ? ', offline via unshare -n' : ''})`);
-const run = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/' } });
+console.log(
+  `electronegativity over electron/ (Electron ${version ?? 'unknown'}${canUnshare ? ', offline via unshare -n' : ''})`,
+);
+const run = spawnSync(cmd, args, {
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/' },
+});
 
 let results;
 try {
@@ -70,23 +85,30 @@ for (const r of results) {
   const file = uri === 'N/A' ? uri : relative(root, uri.replace(/^file:\/\//, ''));
   const line = loc?.region?.startLine ?? 0;
   const text = sourceLine(file, line);
-  const entry = allow.find((a) => a.rule === r.ruleId && a.file === file && (!a.lineContains || text.includes(a.lineContains)));
+  const entry = allow.find(
+    (a) => a.rule === r.ruleId && a.file === file && (!a.lineContains || text.includes(a.lineContains)),
+  );
   const where = `${file}:${line}`;
   if (entry) {
     used.add(entry);
     console.log(`  allowed      ${r.ruleId} ${where} — ${r.message?.text}\n               why: ${entry.justification}`);
   } else {
     unexplained++;
-    console.log(`  UNEXPLAINED  ${r.ruleId} ${where} — ${r.message?.text}\n               source: ${text.trim() || '(none)'}`);
+    console.log(
+      `  UNEXPLAINED  ${r.ruleId} ${where} — ${r.message?.text}\n               source: ${text.trim() || '(none)'}`,
+    );
   }
 }
 
 let undocumented = 0;
 for (const a of allow) {
-  if (!used.has(a)) console.log(`  note: allow-list entry ${a.rule} ${a.file} matched nothing (remove it if the finding is gone)`);
+  if (!used.has(a))
+    console.log(`  note: allow-list entry ${a.rule} ${a.file} matched nothing (remove it if the finding is gone)`);
   if (!a.justification || !docText.includes(a.justification.replace(/\s+/g, ' '))) {
     undocumented++;
-    console.log(`  UNDOCUMENTED justification for ${a.rule} ${a.file}: it must appear word for word in the README's security section`);
+    console.log(
+      `  UNDOCUMENTED justification for ${a.rule} ${a.file}: it must appear word for word in the README's security section`,
+    );
   }
 }
 

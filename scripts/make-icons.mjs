@@ -75,7 +75,10 @@ function sdRoundRect(x, y, cx, cy, hw, hh, r) {
 
 /** Distance to a segment thickened to radius r (a capsule). */
 function sdCapsule(x, y, ax, ay, bx, by, r) {
-  const pax = x - ax, pay = y - ay, bax = bx - ax, bay = by - ay;
+  const pax = x - ax,
+    pay = y - ay,
+    bax = bx - ax,
+    bay = by - ay;
   const h = Math.max(0, Math.min(1, (pax * bax + pay * bay) / (bax * bax + bay * bay)));
   return Math.hypot(pax - bax * h, pay - bay * h) - r;
 }
@@ -95,13 +98,18 @@ function sdHandset(x, y, ox, oy, s) {
   const u = (x - ox) / s + 0.5;
   const v = (y - oy) / s + 0.5;
   const deg = Math.PI / 180;
-  const cx = 0.8, cy = 0.2, R = 0.56;
-  const a0 = 100 * deg, a1 = 170 * deg;
+  const cx = 0.8,
+    cy = 0.2,
+    R = 0.56;
+  const a0 = 100 * deg,
+    a1 = 170 * deg;
   const handle = sdArc(u, v, cx, cy, R, a0, a1, 0.09);
   // Each cup is a short, fat capsule at an end of the handle, pointing toward the arc centre.
   const cup = (a) => {
-    const px = cx + R * Math.cos(a), py = cy + R * Math.sin(a);
-    const dx = -Math.cos(a), dy = -Math.sin(a);
+    const px = cx + R * Math.cos(a),
+      py = cy + R * Math.sin(a);
+    const dx = -Math.cos(a),
+      dy = -Math.sin(a);
     return sdCapsule(u, v, px - dx * 0.02, py - dy * 0.02, px + dx * 0.12, py + dy * 0.12, 0.13);
   };
   return Math.min(handle, cup(a0), cup(a1)) * s;
@@ -116,12 +124,18 @@ function render(size, layers) {
   const aa = 1 / size; // one pixel, in unit coordinates
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < SS; sy++) {
         for (let sx = 0; sx < SS; sx++) {
           const ux = (x + (sx + 0.5) / SS) / size;
           const uy = (y + (sy + 0.5) / SS) / size;
-          let cr = 0, cg = 0, cb = 0, ca = 0; // premultiplied
+          let cr = 0,
+            cg = 0,
+            cb = 0,
+            ca = 0; // premultiplied
           for (const layer of layers) {
             const d = layer.sd(ux, uy);
             const cov = Math.max(0, Math.min(1, 0.5 - d / aa));
@@ -132,7 +146,10 @@ function render(size, layers) {
             cb = layer.rgba[2] * la + cb * (1 - la);
             ca = la + ca * (1 - la);
           }
-          r += cr; g += cg; b += cb; a += ca;
+          r += cr;
+          g += cg;
+          b += cb;
+          a += ca;
         }
       }
       const n = SS * SS;

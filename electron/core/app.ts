@@ -19,13 +19,7 @@ import type {
   SaveAccountInput,
   SimulateKind,
 } from '../contract.js';
-import {
-  accountSchema,
-  DEFAULT_SETTINGS,
-  settingsSchema,
-  type AccountConfig,
-  type Settings,
-} from './config.js';
+import { accountSchema, DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from './config.js';
 import type { Clock, Fetch, KeyValueStore, Logger, SecretStore } from './deps.js';
 import { Engine, EngineError } from './engine.js';
 import { certificateKeyName } from './graph/tokens.js';
@@ -94,7 +88,10 @@ export class SoftphoneApp {
   private constructor(private readonly deps: AppDeps) {
     this.log = deps.logger.child('app');
     const onCorrupt = ({ path, movedTo, problem }: { path: string; movedTo: string; problem: string }) =>
-      this.notice('warning', `${path} was unreadable (${problem.split('\n')[0]}); it was set aside as ${movedTo} and defaults are used.`);
+      this.notice(
+        'warning',
+        `${path} was unreadable (${problem.split('\n')[0]}); it was set aside as ${movedTo} and defaults are used.`,
+      );
     const file = (name: string) => jsonFile(join(deps.dataDir, name), { logger: this.log, onCorrupt });
     this.settingsFile = file('settings.json');
     this.engine = new Engine({
@@ -180,7 +177,9 @@ export class SoftphoneApp {
     if (!secret && !hasOtherCredential && !(await this.deps.vault.get(name))) {
       throw new EngineError(
         'InvalidAccount',
-        account.provider === 'ucwa' ? 'password: a password is required' : 'clientSecret: a client secret or a certificate is required',
+        account.provider === 'ucwa'
+          ? 'password: a password is required'
+          : 'clientSecret: a client secret or a certificate is required',
       );
     }
     if (secret) {
@@ -254,8 +253,7 @@ export class SoftphoneApp {
     try {
       pem = await readFile(keyFile, 'utf8');
     } catch (err) {
-      const sameFileAsBefore =
-        previous?.provider === 'graph' && previous.certificate?.keyFile === keyFile;
+      const sameFileAsBefore = previous?.provider === 'graph' && previous.certificate?.keyFile === keyFile;
       if (sameFileAsBefore && (await this.deps.vault.get(certificateKeyName(account.id)))) return undefined;
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
       throw new EngineError('InvalidAccount', `certificate.keyFile: cannot read "${keyFile}" (${why})`);

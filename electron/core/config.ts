@@ -51,18 +51,14 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-const secureUrl = z
-  .string()
-  .refine(isAllowedUrl, 'must be an https:// URL (http:// only for loopback hosts)');
+const secureUrl = z.string().refine(isAllowedUrl, 'must be an https:// URL (http:// only for loopback hosts)');
 
 export const ucwaAccountSchema = z
   .object({
     id,
     provider: z.literal('ucwa'),
     displayName: z.string().max(100).optional(),
-    sipAddress: z
-      .string()
-      .regex(/^(sip:)?[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must look like user@domain'),
+    sipAddress: z.string().regex(/^(sip:)?[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must look like user@domain'),
     username: nonEmpty,
     password: nonEmpty.optional(),
     passwordEnv: nonEmpty.optional(),
@@ -102,10 +98,7 @@ export const graphAccountSchema = z
   .strict();
 export type GraphAccount = z.infer<typeof graphAccountSchema>;
 
-export const accountSchema = z.discriminatedUnion('provider', [
-  ucwaAccountSchema,
-  graphAccountSchema,
-]);
+export const accountSchema = z.discriminatedUnion('provider', [ucwaAccountSchema, graphAccountSchema]);
 export type AccountConfig = z.infer<typeof accountSchema>;
 
 /** An account whose secret must be present in the config itself (headless). */

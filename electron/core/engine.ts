@@ -61,12 +61,7 @@ export type DeclineCommandResult =
 export class EngineError extends Error {
   constructor(
     readonly code:
-      | 'UnknownInvitation'
-      | 'InvalidReason'
-      | 'UnknownAccount'
-      | 'DuplicateAccount'
-      | 'InvalidAccount'
-      | 'NotDemo',
+      'UnknownInvitation' | 'InvalidReason' | 'UnknownAccount' | 'DuplicateAccount' | 'InvalidAccount' | 'NotDemo',
     message: string,
   ) {
     super(message);
@@ -251,10 +246,7 @@ export class Engine {
     const ringing = [...this.book.values()].filter((e) => e.state.phase === 'ringing');
     return Promise.all(
       ringing.map((e) =>
-        this.decline(
-          e.invitation.id,
-          reason && e.invitation.declineReasons.includes(reason) ? reason : undefined,
-        ),
+        this.decline(e.invitation.id, reason && e.invitation.declineReasons.includes(reason) ? reason : undefined),
       ),
     );
   }
@@ -284,7 +276,9 @@ export class Engine {
     if (!parsed.success || parsed.data.accountId !== accountId) {
       this.log.warn('dropped an invalid invitation from a provider', {
         accountId,
-        problems: parsed.success ? ['accountId mismatch'] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        problems: parsed.success
+          ? ['accountId mismatch']
+          : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
       });
       return;
     }
@@ -331,9 +325,9 @@ export class Engine {
       declineReason: state.phase === 'declining' ? state.reason : null,
     };
     this.history = [historyEntry, ...this.history].slice(0, this.historyLimit);
-    void this.opts.history?.save(this.history).catch((err: unknown) =>
-      this.log.error('could not save history', { err }),
-    );
+    void this.opts.history
+      ?.save(this.history)
+      .catch((err: unknown) => this.log.error('could not save history', { err }));
     const event: EngineEvent = { type: 'ended', id: entry.invitation.id, outcome, invitation: entry.invitation };
     this.emit(message ? { ...event, message } : event);
   }

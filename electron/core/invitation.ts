@@ -13,14 +13,7 @@ export type Modality = 'messaging' | 'audio' | 'video' | 'meeting' | 'call';
 export type Importance = 'normal' | 'urgent' | 'emergency';
 
 /** How a ringing invitation stopped ringing. */
-export type Outcome =
-  | 'declined'
-  | 'cancelled'
-  | 'answeredElsewhere'
-  | 'missed'
-  | 'timedOut'
-  | 'failed'
-  | 'gone';
+export type Outcome = 'declined' | 'cancelled' | 'answeredElsewhere' | 'missed' | 'timedOut' | 'failed' | 'gone';
 
 export const OUTCOMES: readonly Outcome[] = [
   'declined',
@@ -127,9 +120,7 @@ export function transition(state: InvitationState, event: LifecycleEvent): Trans
         case 'declineSent':
           return state.sent ? null : { state: { ...state, sent: true }, effect: null };
         case 'declineFailed':
-          return state.sent
-            ? null
-            : { state: { phase: 'ringing', error: event.error }, effect: null };
+          return state.sent ? null : { state: { phase: 'ringing', error: event.error }, effect: null };
         case 'end':
           return { state: { phase: 'ended', outcome: event.outcome }, effect: null };
       }

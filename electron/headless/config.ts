@@ -16,7 +16,9 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let data: unknown;
   try {
@@ -55,7 +57,10 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
 export function configSecrets(config: ConfigFile, env: NodeJS.ProcessEnv = process.env): SecretStore {
   const byName = new Map<string, string>();
   for (const a of config.accounts) {
-    const value = a.provider === 'ucwa' ? (a.password ?? (a.passwordEnv ? env[a.passwordEnv] : undefined)) : (a.clientSecret ?? (a.clientSecretEnv ? env[a.clientSecretEnv] : undefined));
+    const value =
+      a.provider === 'ucwa'
+        ? (a.password ?? (a.passwordEnv ? env[a.passwordEnv] : undefined))
+        : (a.clientSecret ?? (a.clientSecretEnv ? env[a.clientSecretEnv] : undefined));
     if (value) byName.set(secretName(a), value);
   }
   return { get: async (name) => byName.get(name) };

@@ -27,14 +27,16 @@ export function parseCommand(line: string): { ok: true; command: Command } | { o
   try {
     data = JSON.parse(line);
   } catch (err) {
-    return { ok: false, error: { type: 'error', code: 'BadJson', message: `not a JSON object: ${(err as Error).message}` } };
+    return {
+      ok: false,
+      error: { type: 'error', code: 'BadJson', message: `not a JSON object: ${(err as Error).message}` },
+    };
   }
   const parsed = commandSchema.safeParse(data);
   if (parsed.success) return { ok: true, command: parsed.data };
-  const cmd = typeof data === 'object' && data !== null && 'cmd' in data ? String((data as { cmd: unknown }).cmd) : undefined;
-  const message = parsed.error.issues
-    .map((i) => `${i.path.join('.') || 'cmd'}: ${i.message}`)
-    .join('; ');
+  const cmd =
+    typeof data === 'object' && data !== null && 'cmd' in data ? String((data as { cmd: unknown }).cmd) : undefined;
+  const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'cmd'}: ${i.message}`).join('; ');
   return {
     ok: false,
     error: cmd ? { type: 'error', code: 'BadCommand', cmd, message } : { type: 'error', code: 'BadCommand', message },

@@ -55,7 +55,8 @@ export function parseArgs(argv: string[]): Args {
     else if (a === '--data-dir') args.dataDir = value();
     else if (a === '--log-level') {
       const v = value();
-      if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new ConfigError(`--log-level must be debug, info, warn or error (got "${v}")`);
+      if (!['debug', 'info', 'warn', 'error'].includes(v))
+        throw new ConfigError(`--log-level must be debug, info, warn or error (got "${v}")`);
       args.logLevel = v as LogLevel;
     } else if (a === '--help' || a === '-h') args.help = true;
     else throw new ConfigError(`unknown argument "${a}"\n${USAGE}`);
@@ -101,7 +102,11 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   const logger = createLogger((line) => io.stderr.write(line + '\n'), { level: args.logLevel, scope: 'headless' });
   let demo: DemoBackend | null = null;
   if (accounts.length === 0) {
-    logger.info(args.config ? 'the config has no accounts: running the demo simulator' : 'no --config: running the demo simulator');
+    logger.info(
+      args.config
+        ? 'the config has no accounts: running the demo simulator'
+        : 'no --config: running the demo simulator',
+    );
     demo = await io.startDemo({ logLevel: args.logLevel });
     accounts = demo.accounts;
     const demoSecrets = demo.secrets;
@@ -116,7 +121,14 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   const store = jsonKeyValueStore(jsonFile(join(args.dataDir ?? defaultDataDir(io.env), 'endpoints.json'), { logger }));
   for (const account of accounts) {
     await engine.addAccount(
-      createProvider(account, { clock: systemClock, logger, store, secrets, fetchFor: nodeFetchFor, settings: () => settings }),
+      createProvider(account, {
+        clock: systemClock,
+        logger,
+        store,
+        secrets,
+        fetchFor: nodeFetchFor,
+        settings: () => settings,
+      }),
     );
   }
   print({ type: 'ready', demo: demo !== null, accounts: accounts.map((a) => a.id) });

@@ -167,7 +167,13 @@ function demoOptions(): { firstRingAfterMs?: number } {
 
 async function syncLoginItem(on: boolean): Promise<void> {
   try {
-    await applyLoginItem(on, { app, platform: process.platform, env: process.env, execPath: process.execPath, logger: log });
+    await applyLoginItem(on, {
+      app,
+      platform: process.platform,
+      env: process.env,
+      execPath: process.execPath,
+      logger: log,
+    });
   } catch (err) {
     log.warn('could not change start at login', { err });
   }

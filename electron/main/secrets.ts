@@ -78,7 +78,10 @@ export class SafeStorageVault implements SecretVault {
     if (blob === undefined) return undefined;
     try {
       const { result, shouldReEncrypt } = await this.opts.safeStorage.decryptStringAsync(Buffer.from(blob, 'base64'));
-      if (shouldReEncrypt) await this.set(name, result).catch((err: unknown) => this.log.warn('could not re-encrypt a secret', { name, err }));
+      if (shouldReEncrypt)
+        await this.set(name, result).catch((err: unknown) =>
+          this.log.warn('could not re-encrypt a secret', { name, err }),
+        );
       return result;
     } catch (err) {
       // Kept on disk (nothing is lost); the account shows "no password stored" until re-entered.
@@ -90,13 +93,19 @@ export class SafeStorageVault implements SecretVault {
   async set(name: string, value: string): Promise<void> {
     const why = await this.unavailableReason();
     if (why) {
-      throw new VaultError('EncryptionUnavailable', `The password was not saved: ${why}. Secrets are never stored unencrypted.`);
+      throw new VaultError(
+        'EncryptionUnavailable',
+        `The password was not saved: ${why}. Secrets are never stored unencrypted.`,
+      );
     }
     let encrypted: Buffer;
     try {
       encrypted = await this.opts.safeStorage.encryptStringAsync(value);
     } catch (err) {
-      throw new VaultError('EncryptionFailed', `The password was not saved: encryption failed (${(err as Error).message}).`);
+      throw new VaultError(
+        'EncryptionFailed',
+        `The password was not saved: encryption failed (${(err as Error).message}).`,
+      );
     }
     if (encrypted.length === 0 || (value.length >= 4 && encrypted.includes(Buffer.from(value, 'utf8')))) {
       throw new VaultError('EncryptionFailed', 'The password was not saved: the encryption result still contained it.');

@@ -3,7 +3,13 @@
  * no Node; no navigation, no new windows, no webviews; every permission denied; a strict CSP
  * on every document this app serves.
  */
-import { BrowserWindow, type App, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron';
+import {
+  BrowserWindow,
+  type App,
+  type BrowserWindowConstructorOptions,
+  type Session,
+  type WebContents,
+} from 'electron';
 import type { Logger } from '../core/deps.js';
 
 export type SecureWindowOptions = Omit<BrowserWindowConstructorOptions, 'webPreferences'> & {

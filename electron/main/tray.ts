@@ -58,7 +58,9 @@ export function trayTooltip(state: TrayState): string {
   const parts = ['Softphone' + (state.demo ? ' (demo)' : '')];
   if (state.attention.length > 0) {
     const first = state.attention[0]!;
-    parts.push(`Ringing: ${callerOf(first)}${state.attention.length > 1 ? ` and ${state.attention.length - 1} more` : ''}`);
+    parts.push(
+      `Ringing: ${callerOf(first)}${state.attention.length > 1 ? ` and ${state.attention.length - 1} more` : ''}`,
+    );
   } else if (state.ringing > 0) {
     parts.push(`${state.ringing} ringing`);
   }
@@ -83,8 +85,11 @@ const OUTCOME_LABEL: Partial<Record<Outcome, string>> = {
  * characters, bounded length, and `&` not taken as a mnemonic marker on Windows and Linux.
  */
 export function menuText(text: string, platform: NodeJS.Platform, max = 40): string {
-  // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  let t = text
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (t.length > max) t = t.slice(0, max - 1) + '…';
   return platform === 'darwin' ? t : t.replace(/&/g, '&&');
 }
@@ -110,7 +115,11 @@ export interface TemplateOptions {
 }
 
 /** The whole context menu, as a template (pure: tests read it and click its items). */
-export function trayMenuTemplate(state: TrayState, actions: TrayActions, opts: TemplateOptions): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(
+  state: TrayState,
+  actions: TrayActions,
+  opts: TemplateOptions,
+): MenuItemConstructorOptions[] {
   const fmt = opts.formatTime ?? ((t: number) => defaultFormatTime(t));
   const items: MenuItemConstructorOptions[] = [];
   items.push({ label: state.demo ? 'Softphone — demo mode' : 'Softphone', enabled: false });

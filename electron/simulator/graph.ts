@@ -34,7 +34,13 @@ import { sendEmpty, sendJson, type SimContext, type SimServer } from './server.j
 import { SEED_CALL_ID, SEED_REJECT_RESPONSE } from './graph/seed.js';
 import { deletedCallBody, incomingCallBody, type NotificationShape, type SimCaller } from './graph/shapes.js';
 
-export { SEED_CALL_ID, SEED_CALLER_NAME, SEED_INCOMING_NOTIFICATION, SEED_DELETED_NOTIFICATION, SEED_REJECT_RESPONSE } from './graph/seed.js';
+export {
+  SEED_CALL_ID,
+  SEED_CALLER_NAME,
+  SEED_INCOMING_NOTIFICATION,
+  SEED_DELETED_NOTIFICATION,
+  SEED_REJECT_RESPONSE,
+} from './graph/seed.js';
 export type { NotificationShape, SimCaller, CallerKind } from './graph/shapes.js';
 
 export const SIM_TENANT_ID = '5f2b6a58-8c1d-4d5e-9f3b-2a7c1e0d9b41';
@@ -44,7 +50,8 @@ const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const REJECT_REASONS = ['none', 'busy', 'forbidden'];
 
-export type ForgeKind = 'badSignature' | 'wrongAudience' | 'wrongIssuer' | 'expired' | 'noToken' | 'noTid' | 'unknownKey';
+export type ForgeKind =
+  'badSignature' | 'wrongAudience' | 'wrongIssuer' | 'expired' | 'noToken' | 'noTid' | 'unknownKey';
 export const FORGE_KINDS: readonly ForgeKind[] = [
   'badSignature',
   'wrongAudience',
@@ -263,7 +270,8 @@ export class GraphSim {
    */
   async ringCall(opts: RingOptions = {}): Promise<NotificationResult> {
     const shape = opts.shape ?? 'seed';
-    const callId = opts.callId ?? (shape === 'seed' && !this.calls.has(SEED_CALL_ID) ? SEED_CALL_ID : this.newCallId(shape));
+    const callId =
+      opts.callId ?? (shape === 'seed' && !this.calls.has(SEED_CALL_ID) ? SEED_CALL_ID : this.newCallId(shape));
     const receiverUrl = checkLoopback(opts.receiverUrl ?? this.requireReceiver());
     const body = incomingCallBody({
       shape,
@@ -276,7 +284,14 @@ export class GraphSim {
       callbackUri: receiverUrl,
     });
     if (!opts.forge) {
-      const call: SimGraphCall = { id: callId, shape, receiverUrl, state: 'ringing', rejectReason: null, createdAt: this.now() };
+      const call: SimGraphCall = {
+        id: callId,
+        shape,
+        receiverUrl,
+        state: 'ringing',
+        rejectReason: null,
+        createdAt: this.now(),
+      };
       this.calls.set(callId, call);
       if (this.ringTimeoutMs !== null) {
         this.later(this.ringTimeoutMs, () => {
@@ -464,35 +479,63 @@ export class GraphSim {
     }
     const form = new URLSearchParams(ctx.body);
     if (!String(ctx.req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
-      return oauthError(400, 'invalid_request', 'AADSTS900144: The request body must be application/x-www-form-urlencoded.');
+      return oauthError(
+        400,
+        'invalid_request',
+        'AADSTS900144: The request body must be application/x-www-form-urlencoded.',
+      );
     }
     if (form.get('grant_type') !== 'client_credentials') {
-      return oauthError(400, 'unsupported_grant_type', `AADSTS70003: The app requested an unsupported grant type '${form.get('grant_type') ?? ''}'.`);
+      return oauthError(
+        400,
+        'unsupported_grant_type',
+        `AADSTS70003: The app requested an unsupported grant type '${form.get('grant_type') ?? ''}'.`,
+      );
     }
     if (form.get('client_id') !== this.clientId) {
-      return oauthError(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`);
+      return oauthError(
+        400,
+        'unauthorized_client',
+        `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`,
+      );
     }
     const scopes = (form.get('scope') ?? '').split(/\s+/);
     if (!scopes.includes(`${GRAPH_AUDIENCE}/.default`)) {
-      return oauthError(400, 'invalid_scope', `AADSTS1002012: The provided value for scope '${form.get('scope') ?? ''}' is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+      return oauthError(
+        400,
+        'invalid_scope',
+        `AADSTS1002012: The provided value for scope '${form.get('scope') ?? ''}' is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+      );
     }
     let credential: TokenIssue['credential'];
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
     if (secret !== null) {
       if (secret !== this.clientSecret) {
-        return oauthError(401, 'invalid_client', `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`);
+        return oauthError(
+          401,
+          'invalid_client',
+          `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.clientId}'.`,
+        );
       }
       credential = 'secret';
     } else if (assertion !== null) {
       if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
-        return oauthError(400, 'invalid_request', 'AADSTS50027: client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.');
+        return oauthError(
+          400,
+          'invalid_request',
+          'AADSTS50027: client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.',
+        );
       }
       const problem = await this.checkAssertion(assertion);
       if (problem) return oauthError(401, 'invalid_client', problem);
       credential = 'certificate';
     } else {
-      return oauthError(401, 'invalid_client', "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return oauthError(
+        401,
+        'invalid_client',
+        "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     const now = Math.floor(this.now() / 1000);
     const accessToken = await new SignJWT({
@@ -574,20 +617,46 @@ export class GraphSim {
       parsed = undefined;
     }
     const record = (status: number, response = '') => {
-      const rec: RejectRecord = { seq: ++this.rejectSeq, callId, path: p, route, version, body: ctx.body, reason, status, response, at: this.now() };
+      const rec: RejectRecord = {
+        seq: ++this.rejectSeq,
+        callId,
+        path: p,
+        route,
+        version,
+        body: ctx.body,
+        reason,
+        status,
+        response,
+        at: this.now(),
+      };
       this.rejects.push(rec);
       for (const w of [...this.rejectWaiters]) if (w.pred(rec)) w.done(rec);
     };
     const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
-      const body = { error: { code, message, innerError: { date: new Date(this.now()).toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } };
+      const body = {
+        error: {
+          code,
+          message,
+          innerError: {
+            date: new Date(this.now()).toISOString(),
+            'request-id': randomUUID(),
+            'client-request-id': randomUUID(),
+          },
+        },
+      };
       record(status, JSON.stringify(body));
       sendJson(res, status, body, headers);
       return true;
     };
 
-    if (method !== 'POST') return graphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for reject.`, { Allow: 'POST' });
+    if (method !== 'POST')
+      return graphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed for reject.`, { Allow: 'POST' });
     if (!(await this.validGraphToken(ctx.req.headers.authorization))) {
-      return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience, signature or expiry.');
+      return graphError(
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid audience, signature or expiry.',
+      );
     }
     const failure = this.rejectFailures[0];
     if (failure) {
@@ -596,12 +665,26 @@ export class GraphSim {
         case 404:
           return graphError(404, '9997', 'Call not found.');
         case 429:
-          return graphError(429, 'TooManyRequests', 'Too many requests. Retry after the interval in Retry-After.', failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {});
+          return graphError(
+            429,
+            'TooManyRequests',
+            'Too many requests. Retry after the interval in Retry-After.',
+            failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {},
+          );
         default:
-          return graphError(failure.status, failure.status === 500 ? 'InternalServerError' : 'ServiceUnavailable', 'The service is temporarily unavailable.', failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {});
+          return graphError(
+            failure.status,
+            failure.status === 500 ? 'InternalServerError' : 'ServiceUnavailable',
+            'The service is temporarily unavailable.',
+            failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {},
+          );
       }
     }
-    if (!String(ctx.req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    if (
+      !String(ctx.req.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/json')
+    ) {
       return graphError(415, 'BadRequest', 'Content-Type must be application/json.');
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -609,7 +692,11 @@ export class GraphSim {
     }
     const rawReason = (parsed as { reason?: unknown }).reason;
     if (rawReason !== undefined && (typeof rawReason !== 'string' || !REJECT_REASONS.includes(rawReason))) {
-      return graphError(400, 'BadRequest', `Invalid value '${String(rawReason)}' for 'reason'; expected one of: ${REJECT_REASONS.join(', ')} (lowercase).`);
+      return graphError(
+        400,
+        'BadRequest',
+        `Invalid value '${String(rawReason)}' for 'reason'; expected one of: ${REJECT_REASONS.join(', ')} (lowercase).`,
+      );
     }
     const call = this.calls.get(callId);
     if (!call || call.state !== 'ringing') return graphError(404, '9997', 'Call not found.');
@@ -622,7 +709,10 @@ export class GraphSim {
     }
     if (route === 'app') {
       record(200, SEED_REJECT_RESPONSE);
-      ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(SEED_REJECT_RESPONSE) });
+      ctx.res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(SEED_REJECT_RESPONSE),
+      });
       ctx.res.end(SEED_REJECT_RESPONSE);
     } else {
       record(202);
@@ -756,7 +846,11 @@ export class GraphSim {
  * 127.0.0.1 (port 0 = ephemeral: tell the simulator with `sim.setReceiver(provider.callbackUrl)`;
  * a fixed port sets the simulator's receiver URL right away).
  */
-export function demoGraphAccount(sim: GraphSim | { graph: GraphSim }, receiverPort = 0, overrides: Partial<GraphAccount> = {}): GraphAccount {
+export function demoGraphAccount(
+  sim: GraphSim | { graph: GraphSim },
+  receiverPort = 0,
+  overrides: Partial<GraphAccount> = {},
+): GraphAccount {
   const g = sim instanceof GraphSim ? sim : sim.graph;
   const account: GraphAccount = {
     id: 'demo-graph',

@@ -86,8 +86,10 @@ export class UcwaSimulator {
     const o = this.e.opts;
     if (opts.absoluteLinks !== undefined) o.absoluteLinks = opts.absoluteLinks;
     if (opts.tokenLifetimeSec !== undefined) o.tokenLifetimeSec = positive('tokenLifetimeSec', opts.tokenLifetimeSec);
-    if (opts.rootRedirects !== undefined) o.rootRedirects = Math.floor(nonNegative('rootRedirects', opts.rootRedirects));
-    if ('maxHoldMs' in opts) o.maxHoldMs = opts.maxHoldMs === undefined ? undefined : nonNegative('maxHoldMs', opts.maxHoldMs);
+    if (opts.rootRedirects !== undefined)
+      o.rootRedirects = Math.floor(nonNegative('rootRedirects', opts.rootRedirects));
+    if ('maxHoldMs' in opts)
+      o.maxHoldMs = opts.maxHoldMs === undefined ? undefined : nonNegative('maxHoldMs', opts.maxHoldMs);
     if (opts.userRedirect !== undefined) o.userRedirect = opts.userRedirect === true ? 'root' : opts.userRedirect;
   }
 
@@ -118,11 +120,18 @@ export class UcwaSimulator {
    * Resolves once an application (of `username`, or `appId`, or any) has called makeMeAvailable
    * and has a P-GET parked — i.e. it is ready to be rung. Rejects after timeoutMs.
    */
-  waitUntilListening(filter: { username?: string; appId?: string } = {}, timeoutMs = 5_000): Promise<SimApplicationInfo> {
+  waitUntilListening(
+    filter: { username?: string; appId?: string } = {},
+    timeoutMs = 5_000,
+  ): Promise<SimApplicationInfo> {
     return this.waitFor(
       () =>
         this.applications().find(
-          (a) => a.available && a.listening && (!filter.appId || a.appId === filter.appId) && (!filter.username || a.username.toLowerCase() === filter.username.toLowerCase()),
+          (a) =>
+            a.available &&
+            a.listening &&
+            (!filter.appId || a.appId === filter.appId) &&
+            (!filter.username || a.username.toLowerCase() === filter.username.toLowerCase()),
         ),
       timeoutMs,
     );
@@ -157,7 +166,10 @@ export class UcwaSimulator {
           reject(e);
         },
       };
-      const timer = setTimeout(() => waiter.fail(new Error(`UcwaSimulator.waitFor: condition not met within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => waiter.fail(new Error(`UcwaSimulator.waitFor: condition not met within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.e.waiters.add(waiter);
     });
   }
@@ -172,7 +184,8 @@ export class UcwaSimulator {
    * Throws when no application of the user has made itself available.
    */
   ring(kind: InvitationKind, opts: RingOptions = {}): RingHandle {
-    if (!INVITATION_KINDS.includes(kind)) throw new Error(`UcwaSimulator.ring: unknown kind ${JSON.stringify(kind)} (use ${INVITATION_KINDS.join(', ')})`);
+    if (!INVITATION_KINDS.includes(kind))
+      throw new Error(`UcwaSimulator.ring: unknown kind ${JSON.stringify(kind)} (use ${INVITATION_KINDS.join(', ')})`);
     return this.e.calls.ring(this.e.ringTargets(opts), kind, opts);
   }
 
@@ -209,8 +222,10 @@ export class UcwaSimulator {
 
   /** Answer the next request to `route` with `failure` (UCWA error body). `count` times (default 1). */
   failNext(route: SimRoute, failure: SimFailure, count = 1): void {
-    if (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599) throw new Error(`UcwaSimulator.failNext: status must be 400..599, got ${failure.status}`);
-    if (!Number.isInteger(count) || count < 1) throw new Error(`UcwaSimulator.failNext: count must be a positive integer, got ${count}`);
+    if (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599)
+      throw new Error(`UcwaSimulator.failNext: status must be 400..599, got ${failure.status}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`UcwaSimulator.failNext: count must be a positive integer, got ${count}`);
     this.e.failures.push({ route, failure, left: count });
   }
 
@@ -226,7 +241,8 @@ export class UcwaSimulator {
 
   /** Next P-GET is lost (see DropMode). Default 'hang'. */
   dropNextPget(mode: DropMode = 'hang'): void {
-    if (!['hang', 'reset', 'lostResponse'].includes(mode)) throw new Error(`UcwaSimulator.dropNextPget: unknown mode ${JSON.stringify(mode)}`);
+    if (!['hang', 'reset', 'lostResponse'].includes(mode))
+      throw new Error(`UcwaSimulator.dropNextPget: unknown mode ${JSON.stringify(mode)}`);
     this.e.pgetActions.push({ type: 'drop', mode });
   }
 
@@ -266,20 +282,32 @@ export class UcwaSimulator {
    * Without appId: every live application.
    */
   removeApplication(appId?: string): void {
-    for (const app of this.e.targets(appId, 'removeApplication')) this.e.killApplication(app, FAIL.applicationNotFound(), 'removed');
+    for (const app of this.e.targets(appId, 'removeApplication'))
+      this.e.killApplication(app, FAIL.applicationNotFound(), 'removed');
   }
 
   /** Like removeApplication but answers 410 Gone / InactiveApplicationExpired. */
   expireApplication(appId?: string): void {
-    for (const app of this.e.targets(appId, 'expireApplication')) this.e.killApplication(app, FAIL.inactiveExpired(), 'expired');
+    for (const app of this.e.targets(appId, 'expireApplication'))
+      this.e.killApplication(app, FAIL.inactiveExpired(), 'expired');
   }
 
   /** Next decline fails: 409 Conflict/AlreadyExists, 410 Gone/CannotRedirect or 500 ServiceFailure/CallbackChannelError. The invitation keeps ringing. */
   failNextDecline(status: 409 | 410 | 500 = 500): void {
     const byStatus: Record<number, SimFailure> = {
       409: { status: 409, code: 'Conflict', subcode: 'AlreadyExists', message: 'The already exists error.' },
-      410: { status: 410, code: 'Gone', subcode: 'CannotRedirect', message: 'Cannot redirect since there is no back up pool configured.' },
-      500: { status: 500, code: 'ServiceFailure', subcode: 'CallbackChannelError', message: 'The remote event channel is not reachable.' },
+      410: {
+        status: 410,
+        code: 'Gone',
+        subcode: 'CannotRedirect',
+        message: 'Cannot redirect since there is no back up pool configured.',
+      },
+      500: {
+        status: 500,
+        code: 'ServiceFailure',
+        subcode: 'CallbackChannelError',
+        message: 'The remote event channel is not reachable.',
+      },
     };
     const failure = byStatus[status];
     if (!failure) throw new Error(`UcwaSimulator.failNextDecline: status must be 409, 410 or 500, got ${status}`);
@@ -335,7 +363,8 @@ export class UcwaSimulator {
     this.stopDemo();
     this.demo = new DemoRinger(
       {
-        canRing: () => [...this.e.apps.values()].some((a) => a.available && a.channel.listening && a.user === this.e.defaultUser()),
+        canRing: () =>
+          [...this.e.apps.values()].some((a) => a.available && a.channel.listening && a.user === this.e.defaultUser()),
         ring: (kind) => this.ring(kind),
         isRinging: (h) => this.callState(h) === 'ringing',
         ringOut: (h) => this.complete(h, { subcode: 'Missed', message: 'The caller gave up.' }),

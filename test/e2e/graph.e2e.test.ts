@@ -179,9 +179,15 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
       { channel: 'softphone:decline', payload: { id: invitation.id } },
     ]);
     expect(host.events).toContainEqual(
-      expect.objectContaining({ type: 'declineFailed', id: invitation.id, error: expect.objectContaining({ code: 'DeadlinePassed' }) }),
+      expect.objectContaining({
+        type: 'declineFailed',
+        id: invitation.id,
+        error: expect.objectContaining({ code: 'DeadlinePassed' }),
+      }),
     );
-    expect(host.events.find((e) => e.type === 'ended' && e.id === invitation.id)).toMatchObject({ outcome: 'timedOut' });
+    expect(host.events.find((e) => e.type === 'ended' && e.id === invitation.id)).toMatchObject({
+      outcome: 'timedOut',
+    });
     expect(host.sim.graph.rejects).toEqual([]);
     expect(rejectPosts(host)).toEqual([]);
 
@@ -262,7 +268,9 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
 
     await listed.getByRole('button', { name: 'Edit Contoso bot' }).click();
     const edit = page.getByRole('form', { name: 'Edit Contoso bot' });
-    expect(await edit.getByRole('textbox', { name: 'Tenant id' }).inputValue()).toBe('11111111-2222-3333-4444-555555555555');
+    expect(await edit.getByRole('textbox', { name: 'Tenant id' }).inputValue()).toBe(
+      '11111111-2222-3333-4444-555555555555',
+    );
     expect(await edit.getByRole('textbox', { name: 'Callback port' }).inputValue()).toBe(String(port));
     expect(await edit.getByRole('textbox', { name: 'Client secret' }).inputValue()).toBe('');
     await edit.getByRole('textbox', { name: 'Name', exact: true }).fill('Contoso calling bot');
@@ -320,7 +328,9 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
   });
 
   it('saves a screenshot of a Graph call toast', async () => {
-    const { host, page } = await graphToastPage({ page: { viewport: { width: 420, height: 600 }, reducedMotion: 'reduce' } });
+    const { host, page } = await graphToastPage({
+      page: { viewport: { width: 420, height: 600 }, reducedMotion: 'reduce' },
+    });
     await ringGraph(host, 'Contoso Reception', { kind: 'phone', id: '+14255550123' });
     const { invitation } = await ringGraph(host, 'Isaiah Langer');
     await page.clock.setFixedTime(invitation.receivedAt + 6_000);

@@ -161,7 +161,11 @@ export const screen = {
   },
   getDisplayNearestPoint(p: { x: number; y: number }): FakeDisplay {
     const inside = this.displays.find(
-      (d) => p.x >= d.bounds.x && p.x < d.bounds.x + d.bounds.width && p.y >= d.bounds.y && p.y < d.bounds.y + d.bounds.height,
+      (d) =>
+        p.x >= d.bounds.x &&
+        p.x < d.bounds.x + d.bounds.width &&
+        p.y >= d.bounds.y &&
+        p.y < d.bounds.y + d.bounds.height,
     );
     return inside ?? this.displays[0]!;
   },
@@ -281,7 +285,10 @@ class FakeApp extends EventEmitter {
   appUserModelId: string | null = null;
   private readyResolve!: () => void;
   private readonly ready = new Promise<void>((r) => (this.readyResolve = r));
-  commandLine = { switches: new Map<string, string>(), getSwitchValue: (s: string) => this.commandLine.switches.get(s) ?? '' };
+  commandLine = {
+    switches: new Map<string, string>(),
+    getSwitchValue: (s: string) => this.commandLine.switches.get(s) ?? '',
+  };
   enableSandbox() {
     this.sandboxEnabled = true;
   }
@@ -330,8 +337,8 @@ class FakeApp extends EventEmitter {
 export const app = new FakeApp();
 
 export class FakeSession {
-  permissionRequestHandler: ((wc: unknown, permission: string, cb: (ok: boolean) => void, details?: unknown) => void) | null =
-    null;
+  permissionRequestHandler:
+    ((wc: unknown, permission: string, cb: (ok: boolean) => void, details?: unknown) => void) | null = null;
   permissionCheckHandler: ((...args: unknown[]) => boolean) | null = null;
   headersListener: ((details: unknown, cb: (r: unknown) => void) => void) | null = null;
   readonly webRequest = {

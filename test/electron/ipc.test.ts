@@ -40,12 +40,20 @@ function setup() {
     ownWebContents: () => own as unknown as WebContents[],
     isAppUrl: builtPages().isAppUrl,
   });
-  const invoke = (channel: string, payload: unknown, from: { sender?: FakeWebContents; frame?: FakeWebFrame | null } = {}) => {
+  const invoke = (
+    channel: string,
+    payload: unknown,
+    from: { sender?: FakeWebContents; frame?: FakeWebFrame | null } = {},
+  ) => {
     const sender = from.sender ?? own[1]!;
     const senderFrame = from.frame === undefined ? sender.mainFrame : from.frame;
     const handler = ipcMain.handlers.get(channel);
     if (!handler) throw new Error(`no handler for ${channel}`);
-    return handler({ sender, senderFrame }, payload) as Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+    return handler({ sender, senderFrame }, payload) as Promise<{
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string; message: string };
+    }>;
   };
   return { own, log, calls, invoke, unregister };
 }

@@ -92,7 +92,8 @@ describe('the desktop app, composed (demo mode)', () => {
     expect(toast.options).toMatchObject({ focusable: false, alwaysOnTop: true, show: false });
     expect(String(toast.loaded?.file)).toMatch(/toast\.html$/);
     expect(String(main.loaded?.file)).toMatch(/index\.html$/);
-    for (const w of [toast, main]) expect(w.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
+    for (const w of [toast, main])
+      expect(w.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
     expect(Tray.all).toHaveLength(1);
     expect(existsSync(Tray.all[0]!.image.path)).toBe(true);
     expect(existsSync(String(main.options.icon))).toBe(true);
@@ -111,7 +112,10 @@ describe('the desktop app, composed (demo mode)', () => {
 
   it('the demo accounts sign in to the embedded simulator and their state is pushed to the windows', async () => {
     for (const accountId of ['demo-ucwa', 'demo-graph']) {
-      const connected = await pushed((e) => e.type === 'account' && e.accountId === accountId && e.state === 'connected', 0);
+      const connected = await pushed(
+        (e) => e.type === 'account' && e.accountId === accountId && e.state === 'connected',
+        0,
+      );
       expect(connected).toMatchObject({ accountId, state: 'connected' });
     }
     expect(main.webContents.sent.some(([, e]) => (e as AppEvent).type === 'account')).toBe(true);
@@ -124,7 +128,10 @@ describe('the desktop app, composed (demo mode)', () => {
     const ringing = pushed((e): e is Extract<AppEvent, { type: 'invitation' }> => e.type === 'invitation');
     expect(await invokeAs(toast, 'softphone:simulate', { kind: 'messaging' })).toMatchObject({ ok: true });
     const inv = (await ringing).invitation;
-    expect(trayMenu().find((i) => i.id === 'declineAll')).toMatchObject({ enabled: true, label: 'Decline all ringing (1)' });
+    expect(trayMenu().find((i) => i.id === 'declineAll')).toMatchObject({
+      enabled: true,
+      label: 'Decline all ringing (1)',
+    });
     const ended = pushed((e) => e.type === 'ended' && e.id === inv.id);
     expect(await invokeAs(toast, 'softphone:declineAll', {})).toMatchObject({ ok: true, value: [{ status: 'sent' }] });
     await ended;

@@ -60,7 +60,9 @@ describe('isNativeWayland', () => {
 
   it('is false under XWayland (ozone x11 switch or hint), on X11, and off Linux', () => {
     expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, 'x11')).toBe(false);
-    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland', ELECTRON_OZONE_PLATFORM_HINT: 'x11' }, '')).toBe(false);
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland', ELECTRON_OZONE_PLATFORM_HINT: 'x11' }, '')).toBe(
+      false,
+    );
     expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'x11' }, '')).toBe(false);
     expect(isNativeWayland('win32', { XDG_SESSION_TYPE: 'wayland' }, '')).toBe(false);
     expect(isNativeWayland('darwin', {}, '')).toBe(false);
@@ -252,6 +254,8 @@ describe('the OS-notification fallback (native Wayland)', () => {
     expect(notificationContent(invitation({ importance: 'emergency', modality: 'meeting' })).title).toBe(
       'Meeting invitation from Alice Example (Emergency)',
     );
-    expect(notificationContent(invitation({ from: { name: '', uri: 'tel:+15551234' } })).title).toBe('Call from tel:+15551234');
+    expect(notificationContent(invitation({ from: { name: '', uri: 'tel:+15551234' } })).title).toBe(
+      'Call from tel:+15551234',
+    );
   });
 });

@@ -190,7 +190,12 @@ describe('tray icon and tooltip', () => {
   });
 
   it('counts only missed invitations since the main window was last opened', () => {
-    const history = [ended('a', 'missed', 5), ended('b', 'cancelled', 4), ended('c', 'declined', 3), ended('d', 'missed', 1)];
+    const history = [
+      ended('a', 'missed', 5),
+      ended('b', 'cancelled', 4),
+      ended('c', 'declined', 3),
+      ended('d', 'missed', 1),
+    ];
     expect(trayState(snapshot({ history }), 0).missed).toBe(3);
     expect(trayState(snapshot({ history }), T0 + 2 * 60_000).missed).toBe(2);
   });

@@ -43,7 +43,11 @@ describe('headless mode as a child process', () => {
     await c.next((e) => e.type === 'account' && e.state === 'connected');
     await sim.ucwa.waitUntilListening();
 
-    const handle = sim.ucwa.ring('messaging', { fromName: 'Lene Aaling', fromUri: 'sip:lenea@contoso.com', message: 'Hi Tosh\r\n' });
+    const handle = sim.ucwa.ring('messaging', {
+      fromName: 'Lene Aaling',
+      fromUri: 'sip:lenea@contoso.com',
+      message: 'Hi Tosh\r\n',
+    });
     const { invitation } = (await c.next(ofType('invitation'))) as { invitation: Record<string, unknown> };
     expect(invitation).toMatchObject({
       accountId: 'work',
@@ -72,7 +76,10 @@ describe('headless mode as a child process', () => {
   it('rings a Graph call with its 15 s window and rejects it busy with exactly one request', async () => {
     // The simulator learns the receiver's address from the fixed port.
     const { clientSecret, ...graph } = demoGraphAccount(sim, await freeLoopbackPort(), { id: 'teams' });
-    const c = start({ accounts: [{ ...graph, clientSecretEnv: 'GRAPH_TEST_SECRET' }] }, { GRAPH_TEST_SECRET: clientSecret });
+    const c = start(
+      { accounts: [{ ...graph, clientSecretEnv: 'GRAPH_TEST_SECRET' }] },
+      { GRAPH_TEST_SECRET: clientSecret },
+    );
     await c.next((e) => e.type === 'account' && e.accountId === 'teams' && e.state === 'connected');
 
     const sent = await sim.graph.ringCall({ shape: 'current', from: { name: 'Adele Vance' } });

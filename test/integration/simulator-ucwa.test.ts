@@ -44,15 +44,30 @@ async function start(opts: UcwaSimOptions = {}): Promise<UcwaSim> {
 const abs = (href: string): string => new URL(href, sim.origin).toString();
 
 async function getJson(url: string, token?: string): Promise<{ status: number; body: Json; headers: Headers }> {
-  const res = await fetch(abs(url), { headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+  const res = await fetch(abs(url), {
+    headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+  });
   const text = await res.text();
-  return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text }, headers: res.headers };
+  return {
+    status: res.status,
+    body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : { text },
+    headers: res.headers,
+  };
 }
 
-async function post(url: string, token: string, body?: string, contentType = 'application/json'): Promise<{ status: number; body: Json }> {
+async function post(
+  url: string,
+  token: string,
+  body?: string,
+  contentType = 'application/json',
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(abs(url), {
     method: 'POST',
-    headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
+    headers: {
+      Accept: 'application/json',
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'Content-Type': contentType } : {}),
+    },
     body: body ?? '',
   });
   const text = await res.text();
@@ -84,10 +99,23 @@ interface Session {
 
 async function createApp(endpointId = 'a917c6f4-976c-4cf3-847d-cdfffa28ccdf', available = true): Promise<Session> {
   const { token, applications } = await signIn();
-  const created = await post(applications, token, JSON.stringify({ userAgent: 'SimTest/1.0', endpointId, culture: 'en-US' }));
+  const created = await post(
+    applications,
+    token,
+    JSON.stringify({ userAgent: 'SimTest/1.0', endpointId, culture: 'en-US' }),
+  );
   expect(created.status).toBe(201);
   const app = created.body;
-  if (available) expect((await post(app._embedded.me._links.makeMeAvailable.href, token, JSON.stringify({ supportedModalities: ['Messaging', 'PhoneAudio'] }))).status).toBe(204);
+  if (available)
+    expect(
+      (
+        await post(
+          app._embedded.me._links.makeMeAvailable.href,
+          token,
+          JSON.stringify({ supportedModalities: ['Messaging', 'PhoneAudio'] }),
+        )
+      ).status,
+    ).toBe(204);
   return { token, app, events: app._links.events.href };
 }
 
@@ -104,7 +132,8 @@ async function drained(s: Session): Promise<Session> {
   return { ...s, events: first.next };
 }
 
-const allEvents = (body: Json): Json[] => (body.sender ?? []).flatMap((x: Json) => x.events.map((e: Json) => ({ ...e, sender: x.rel })));
+const allEvents = (body: Json): Json[] =>
+  (body.sender ?? []).flatMap((x: Json) => x.events.map((e: Json) => ({ ...e, sender: x.rel })));
 
 async function ringAndReceive(s: Session, kind: Parameters<UcwaSimulator['ring']>[0] = 'messaging', opts = {}) {
   const pending = pget(s);
@@ -118,7 +147,13 @@ function rawGet(url: string): Promise<{ status: number; wwwAuthenticate: string[
   return new Promise((resolve, reject) => {
     request(url, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, wwwAuthenticate: res.headersDistinct['www-authenticate'] ?? [], contentType: String(res.headers['content-type']) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          wwwAuthenticate: res.headersDistinct['www-authenticate'] ?? [],
+          contentType: String(res.headers['content-type']),
+        }),
+      );
     })
       .on('error', reject)
       .end();
@@ -173,7 +208,11 @@ describe('autodiscovery and authentication', () => {
     const bad = await grant(sim.ucwa.tokenUrl, 'demo@softphone.test', 'wrong');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'invalid_grant' });
-    const unsupported = await fetch(sim.ucwa.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=urn:microsoft.rtc:windows' });
+    const unsupported = await fetch(sim.ucwa.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=urn:microsoft.rtc:windows',
+    });
     expect(await unsupported.json()).toMatchObject({ error: 'unsupported_grant_type' });
   });
 
@@ -235,7 +274,11 @@ describe('applications, makeMeAvailable and reportMyActivity', () => {
     expect(app._embedded.communication).toMatchObject({ rel: 'communication', supportedModalities: [] });
     expect(app._embedded.communication._links.conversations.href).toContain('?filter=active');
     const { applications } = await signIn();
-    const again = await post(applications, s.token, JSON.stringify({ UserAgent: 'SimTest/1.0', EndpointId: 'ep-1', Culture: 'en-US' }));
+    const again = await post(
+      applications,
+      s.token,
+      JSON.stringify({ UserAgent: 'SimTest/1.0', EndpointId: 'ep-1', Culture: 'en-US' }),
+    );
     expect(again.status).toBe(200);
     expect(again.body._links.self.href).toBe(app._links.self.href);
     expect(sim.ucwa.applicationsCreated().map((a) => [a.endpointId, a.status])).toEqual([
@@ -256,7 +299,9 @@ describe('applications, makeMeAvailable and reportMyActivity', () => {
   it('serves absolute hrefs when the option says so', async () => {
     await start({ absoluteLinks: true });
     const s = await createApp();
-    expect(s.app._links.events.href).toMatch(new RegExp(`^${sim.origin}/ucwa/oauth/v1/applications/[0-9a-f]+/events\\?ack=1$`));
+    expect(s.app._links.events.href).toMatch(
+      new RegExp(`^${sim.origin}/ucwa/oauth/v1/applications/[0-9a-f]+/events\\?ack=1$`),
+    );
     const first = await pget(s);
     expect(first.next.startsWith(sim.origin)).toBe(true);
     expect(first.body.sender[0].href.startsWith(sim.origin)).toBe(true);
@@ -269,7 +314,9 @@ describe('applications, makeMeAvailable and reportMyActivity', () => {
     const early = await post(`${s.app._links.self.href}/me/reportMyActivity`, s.token);
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'Conflict', subcode: 'MakeMeAvailableRequired' });
-    expect((await post(me.makeMeAvailable.href, s.token, JSON.stringify({ supportedModalities: ['Messaging'] }))).status).toBe(204);
+    expect(
+      (await post(me.makeMeAvailable.href, s.token, JSON.stringify({ supportedModalities: ['Messaging'] }))).status,
+    ).toBe(204);
     const twice = await post(me.makeMeAvailable.href, s.token, '{}');
     expect(twice).toMatchObject({ status: 409, body: { code: 'Conflict', subcode: 'AlreadyExists' } });
     const meNow = await getJson(me.self.href, s.token);
@@ -289,14 +336,21 @@ describe('applications, makeMeAvailable and reportMyActivity', () => {
   it('refuses modalities other than Messaging and PhoneAudio with 403', async () => {
     await start();
     const s = await createApp('ep', false);
-    const r = await post(s.app._embedded.me._links.makeMeAvailable.href, s.token, JSON.stringify({ supportedModalities: ['Video'] }));
+    const r = await post(
+      s.app._embedded.me._links.makeMeAvailable.href,
+      s.token,
+      JSON.stringify({ supportedModalities: ['Video'] }),
+    );
     expect(r.status).toBe(403);
   });
 
   it('deletes an application: 204, then ApplicationNotFound', async () => {
     await start();
     const s = await createApp();
-    const del = await fetch(abs(s.app._links.self.href), { method: 'DELETE', headers: { Authorization: `Bearer ${s.token}` } });
+    const del = await fetch(abs(s.app._links.self.href), {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${s.token}` },
+    });
     expect(del.status).toBe(204);
     const gone = await getJson(s.app._links.self.href, s.token);
     expect(gone).toMatchObject({ status: 404, body: { code: 'NotFound', subcode: 'ApplicationNotFound' } });
@@ -308,17 +362,28 @@ describe('event channel', () => {
   it('holds a P-GET until an invitation rings, then releases it with the invitation', async () => {
     await start();
     const s = await drained(await createApp());
-    const { handle, got } = await ringAndReceive(s, 'messaging', { fromName: 'Lene Aaling', fromUri: 'sip:lenea@contoso.com' });
+    const { handle, got } = await ringAndReceive(s, 'messaging', {
+      fromName: 'Lene Aaling',
+      fromUri: 'sip:lenea@contoso.com',
+    });
     expect(got.status).toBe(200);
     const [started, added, local] = allEvents(got.body);
-    expect(started).toMatchObject({ sender: 'communication', type: 'started', link: { rel: 'messagingInvitation', href: handle.href } });
+    expect(started).toMatchObject({
+      sender: 'communication',
+      type: 'started',
+      link: { rel: 'messagingInvitation', href: handle.href },
+    });
     const inv = started!._embedded.messagingInvitation;
     expect(inv).toMatchObject({ direction: 'Incoming', state: 'Connecting', importance: 'Normal', subject: '' });
     expect(inv._links.decline.href).toBe(handle.declineHref);
     expect(inv._links.accept).toBeDefined();
     expect(inv._links.message.href).toBe('data:text/plain;charset=utf-8,Hi+there%0d%0a');
     expect(inv._embedded.from).toMatchObject({ name: 'Lene Aaling', uri: 'sip:lenea@contoso.com' });
-    expect(added).toMatchObject({ sender: 'communication', type: 'added', link: { rel: 'conversation', href: inv._links.conversation.href } });
+    expect(added).toMatchObject({
+      sender: 'communication',
+      type: 'added',
+      link: { rel: 'conversation', href: inv._links.conversation.href },
+    });
     expect(local).toMatchObject({ sender: 'conversation', type: 'added', link: { rel: 'localParticipant' } });
   });
 
@@ -408,7 +473,9 @@ describe('event channel', () => {
       const r = await ringAndReceive(s, kind);
       const started = allEvents(r.got.body).find((e) => e.type === 'started')!;
       expect(started.link.rel).toBe(`${kind}Invitation`);
-      const links = Object.keys(started._embedded[`${kind}Invitation`]._links).filter((k) => k.startsWith('accept') || k === 'decline');
+      const links = Object.keys(started._embedded[`${kind}Invitation`]._links).filter(
+        (k) => k.startsWith('accept') || k === 'decline',
+      );
       expect(links.sort()).toEqual([...expected[kind]]);
       s = { ...r.session, events: (await pget(r.session)).next };
     }
@@ -416,7 +483,9 @@ describe('event channel', () => {
 
   it('omits _embedded on request, and serves the invitation on GET', async () => {
     await start();
-    const { handle, got, session } = await ringAndReceive(await drained(await createApp()), 'phoneAudio', { embed: false });
+    const { handle, got, session } = await ringAndReceive(await drained(await createApp()), 'phoneAudio', {
+      embed: false,
+    });
     const started = allEvents(got.body)[0]!;
     expect(started._embedded).toBeUndefined();
     const inv = await getJson(started.link.href, session.token);
@@ -427,7 +496,10 @@ describe('event channel', () => {
 
   it('encodes the message as base64 on request', async () => {
     await start();
-    const { got } = await ringAndReceive(await drained(await createApp()), 'messaging', { message: 'Hello ☎', base64Message: true });
+    const { got } = await ringAndReceive(await drained(await createApp()), 'messaging', {
+      message: 'Hello ☎',
+      base64Message: true,
+    });
     const href = allEvents(got.body)[0]!._embedded.messagingInvitation._links.message.href as string;
     expect(href).toBe(`data:text/plain;base64,${Buffer.from('Hello ☎').toString('base64')}`);
   });
@@ -441,19 +513,27 @@ describe('decline and the end of an invitation', () => {
     expect(r.status).toBe(204);
     const events = allEvents((await pget(session)).body);
     const completed = events.find((e) => e.type === 'completed')!;
-    expect(completed).toMatchObject({ sender: 'communication', link: { href: handle.href }, status: 'Failure', reason: { subcode: 'Declined' } });
+    expect(completed).toMatchObject({
+      sender: 'communication',
+      link: { href: handle.href },
+      status: 'Failure',
+      reason: { subcode: 'Declined' },
+    });
     expect(events.find((e) => e.type === 'deleted')).toMatchObject({ link: { rel: 'conversation' } });
     const aboutIt = events.filter((e) => e.link.href === handle.href).map((e) => e.type);
     expect(aboutIt.at(-1)).toBe('completed');
     expect(aboutIt.filter((t) => t === 'completed')).toHaveLength(1);
-    expect(sim.ucwa.declines()).toMatchObject([{ reason: 'Global', format: 'json', contentType: 'application/json', status: 204, callId: handle.id }]);
+    expect(sim.ucwa.declines()).toMatchObject([
+      { reason: 'Global', format: 'json', contentType: 'application/json', status: 204, callId: handle.id },
+    ]);
     expect(sim.ucwa.callState(handle)).toBe('completed');
   });
 
   it('declines with an XML body', async () => {
     await start();
     const { handle, session } = await ringAndReceive(await drained(await createApp()), 'phoneAudio');
-    const xml = '<?xml version="1.0" encoding="utf-8"?>\n<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">\n  <property name="reason">Local</property>\n</input>';
+    const xml =
+      '<?xml version="1.0" encoding="utf-8"?>\n<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">\n  <property name="reason">Local</property>\n</input>';
     const r = await post(handle.declineHref, session.token, xml, 'application/xml');
     expect(r.status).toBe(204);
     expect(sim.ucwa.declines()[0]).toMatchObject({ reason: 'Local', format: 'xml', status: 204 });
@@ -498,7 +578,10 @@ describe('decline and the end of an invitation', () => {
     const { handle, session } = await ringAndReceive(await drained(await createApp()));
     sim.ucwa.complete(handle, { subcode: 'ConnectedElsewhere', code: 'Informational' });
     const events = allEvents((await pget(session)).body);
-    expect(events.find((e) => e.type === 'completed')).toMatchObject({ status: 'Failure', reason: { code: 'Informational', subcode: 'ConnectedElsewhere' } });
+    expect(events.find((e) => e.type === 'completed')).toMatchObject({
+      status: 'Failure',
+      reason: { code: 'Informational', subcode: 'ConnectedElsewhere' },
+    });
   });
 
   it('accepts an IM invitation: 204, then completed Success and the conversation Connected', async () => {
@@ -507,8 +590,14 @@ describe('decline and the end of an invitation', () => {
     const acceptHref = handle.legs[0]!.acceptHref!;
     expect((await post(acceptHref, session.token)).status).toBe(204);
     const events = allEvents((await pget(session)).body);
-    expect(events.find((e) => e.type === 'completed')).toMatchObject({ link: { href: handle.href }, status: 'Success' });
-    expect(events.find((e) => e.link.rel === 'conversation')).toMatchObject({ type: 'updated', _embedded: { conversation: { state: 'Connected' } } });
+    expect(events.find((e) => e.type === 'completed')).toMatchObject({
+      link: { href: handle.href },
+      status: 'Success',
+    });
+    expect(events.find((e) => e.link.rel === 'conversation')).toMatchObject({
+      type: 'updated',
+      _embedded: { conversation: { state: 'Connected' } },
+    });
   });
 
   it('forks an invitation to every endpoint: Local declines one leg, Global the rest', async () => {
@@ -617,14 +706,21 @@ describe('misbehaviour on command', () => {
   it("puts an invitation's updated before its started on request", async () => {
     await start();
     const { got } = await ringAndReceive(await drained(await createApp()), 'messaging', { updatedBeforeStarted: true });
-    expect(allEvents(got.body).map((e) => e.type).slice(0, 2)).toEqual(['updated', 'started']);
+    expect(
+      allEvents(got.body)
+        .map((e) => e.type)
+        .slice(0, 2),
+    ).toEqual(['updated', 'started']);
   });
 
   it('sends completed for an invitation the client never saw', async () => {
     await start();
     const s = await drained(await createApp());
     const href = sim.ucwa.completeUnknown('phoneAudio');
-    expect(allEvents((await pget(s)).body)[0]).toMatchObject({ type: 'completed', link: { rel: 'phoneAudioInvitation', href } });
+    expect(allEvents((await pget(s)).body)[0]).toMatchObject({
+      type: 'completed',
+      link: { rel: 'phoneAudioInvitation', href },
+    });
   });
 
   it('sends a malformed body once without consuming the batch', async () => {
@@ -691,7 +787,13 @@ describe('simulator lifecycle, demo and the demo account', () => {
     const composed = await startSimulator();
     sim = composed;
     const account = ucwaAccountSchema.parse(demoUcwaAccount(composed));
-    expect(account).toMatchObject({ id: 'demo-ucwa', provider: 'ucwa', username: 'demo@softphone.test', password: 'demo', discoveryUrl: `${composed.origin}/autodiscover/autodiscoverservice.svc/root` });
+    expect(account).toMatchObject({
+      id: 'demo-ucwa',
+      provider: 'ucwa',
+      username: 'demo@softphone.test',
+      password: 'demo',
+      discoveryUrl: `${composed.origin}/autodiscover/autodiscoverservice.svc/root`,
+    });
     expect((await grant(composed.ucwa.tokenUrl, account.username, account.password)).status).toBe(200);
     await composed.close();
     await expect(fetch(account.discoveryUrl!)).rejects.toThrow();

@@ -7,7 +7,8 @@ export class HeadlessChild {
   stderr = '';
   readonly exited: Promise<number | null>;
   private readonly proc: ChildProcessWithoutNullStreams;
-  private waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
+  private waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] =
+    [];
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
     this.proc = spawn(process.execPath, ['--import', 'tsx', 'electron/headless/main.ts', ...args], {
@@ -39,7 +40,12 @@ export class HeadlessChild {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`headless: no matching event within ${timeoutMs} ms; events: ${JSON.stringify(this.events)}\nstderr:\n${this.stderr}`)),
+        () =>
+          reject(
+            new Error(
+              `headless: no matching event within ${timeoutMs} ms; events: ${JSON.stringify(this.events)}\nstderr:\n${this.stderr}`,
+            ),
+          ),
         timeoutMs,
       );
       this.waiters.push({

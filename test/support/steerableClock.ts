@@ -1,4 +1,4 @@
-import type { Clock } from "../../electron/core/deps.js";
+import type { Clock } from '../../electron/core/deps.js';
 
 interface Timer {
   at: number;
@@ -54,13 +54,10 @@ export class SteerableClock implements Clock {
 
   /** Moves paused time forward by `ms`, firing the timers that fall due, in order. */
   advance(ms: number): void {
-    if (this.frozenAt === null)
-      throw new Error("SteerableClock: pause() before advance()");
+    if (this.frozenAt === null) throw new Error('SteerableClock: pause() before advance()');
     const end = this.frozenAt + ms;
     for (;;) {
-      const due = [...this.timers.entries()]
-        .filter(([, t]) => t.at <= end)
-        .sort((a, b) => a[1].at - b[1].at)[0];
+      const due = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
       if (!due) break;
       this.timers.delete(due[0]);
       this.frozenAt = due[1].at;

@@ -206,7 +206,11 @@ export class CallbackVerifier {
         if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) {
           throw err;
         }
-        throw new CallbackAuthError(503, 'keysUnavailable', `could not read the signing keys at ${jwksUri}: ${errorText(err)}`);
+        throw new CallbackAuthError(
+          503,
+          'keysUnavailable',
+          `could not read the signing keys at ${jwksUri}: ${errorText(err)}`,
+        );
       }
     };
     (getKey as { reload?: () => Promise<void> }).reload = () => remote.reload();
@@ -222,14 +226,19 @@ function toAuthError(err: unknown): CallbackAuthError {
   }
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     const claim = err.claim;
-    const reason = claim === 'aud' ? 'audience' : claim === 'iss' ? 'issuer' : claim === 'nbf' ? 'notYetValid' : `claim:${claim}`;
+    const reason =
+      claim === 'aud' ? 'audience' : claim === 'iss' ? 'issuer' : claim === 'nbf' ? 'notYetValid' : `claim:${claim}`;
     return new CallbackAuthError(403, reason, `the token's "${claim}" claim is not acceptable (${err.reason})`);
   }
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
     return new CallbackAuthError(403, 'signature', 'the token signature does not verify');
   }
   if (err instanceof joseErrors.JWKSNoMatchingKey) {
-    return new CallbackAuthError(403, 'unknownKey', 'the token is signed with a key that is not in the published key set');
+    return new CallbackAuthError(
+      403,
+      'unknownKey',
+      'the token is signed with a key that is not in the published key set',
+    );
   }
   if (err instanceof joseErrors.JOSEAlgNotAllowed) {
     return new CallbackAuthError(403, 'algorithm', 'the token is not signed with RS256');

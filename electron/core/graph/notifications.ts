@@ -34,7 +34,14 @@ const CALL_RESOURCE =
   /^(?:https?:\/\/[^/]+)?(?:\/(?:v1\.0|beta))?\/(?:communications|app)\/calls\/([^/?#]+)\/?(?:[?#].*)?$/i;
 
 /** States after which a call no longer rings here because something else took it. */
-const ANSWERED_STATES = new Set(['establishing', 'established', 'hold', 'transferring', 'transferaccepted', 'redirecting']);
+const ANSWERED_STATES = new Set([
+  'establishing',
+  'established',
+  'hold',
+  'transferring',
+  'transferaccepted',
+  'redirecting',
+]);
 
 type Json = Record<string, unknown>;
 

@@ -261,4 +261,3 @@ export class GraphProvider implements Provider {
     }
   }
 }
-

@@ -39,7 +39,12 @@ export interface ReceiverOptions {
   logger: Logger;
 }
 
-const CORRELATION_HEADERS = ['x-microsoft-skype-chain-id', 'x-microsoft-skype-message-id', 'scenario-id', 'client-request-id'];
+const CORRELATION_HEADERS = [
+  'x-microsoft-skype-chain-id',
+  'x-microsoft-skype-message-id',
+  'scenario-id',
+  'client-request-id',
+];
 
 export class CallbackReceiver {
   private server: Server | null = null;
@@ -133,7 +138,12 @@ export class CallbackReceiver {
       claims = await this.opts.verifier.verify(authorization);
     } catch (err) {
       const e = err instanceof CallbackAuthError ? err : new CallbackAuthError(403, 'invalid', String(err));
-      this.log.warn('refused a notification: token rejected', { status: e.status, reason: e.reason, detail: e.message, ...ids });
+      this.log.warn('refused a notification: token rejected', {
+        status: e.status,
+        reason: e.reason,
+        detail: e.message,
+        ...ids,
+      });
       await bodyPromise.catch(() => undefined);
       return this.refuse(req, res, e.status, e.status === 503 ? 'ServiceUnavailable' : 'Forbidden', e.message);
     }

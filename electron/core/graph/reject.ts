@@ -16,7 +16,10 @@ import type { DeclineResult } from '../provider.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
-export function rejectUrl(account: Pick<GraphAccount, 'graphBaseUrl' | 'apiVersion' | 'rejectPath'>, callId: string): string {
+export function rejectUrl(
+  account: Pick<GraphAccount, 'graphBaseUrl' | 'apiVersion' | 'rejectPath'>,
+  callId: string,
+): string {
   const base = (account.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
   const id = encodeURIComponent(callId);
   if (account.rejectPath === 'app') return `${base}/beta/app/calls/${id}/reject`;
@@ -49,7 +52,9 @@ export async function rejectCall(req: RejectRequest, deps: RejectDeps): Promise<
   const log = deps.logger.child('reject');
   const { clock } = deps;
   const deadline = req.deadline ?? clock.now() + 10_000;
-  const body = JSON.stringify(req.callbackUri ? { reason: req.reason, callbackUri: req.callbackUri } : { reason: req.reason });
+  const body = JSON.stringify(
+    req.callbackUri ? { reason: req.reason, callbackUri: req.callbackUri } : { reason: req.reason },
+  );
   let lastError: DeclineError | null = null;
   let refreshedToken = false;
   let forceToken = false;
@@ -79,7 +84,11 @@ export async function rejectCall(req: RejectRequest, deps: RejectDeps): Promise<
     } catch (err) {
       clock.clearTimeout(abortTimer);
       if (controller.signal.aborted) {
-        lastError = decErr(null, 'Timeout', 'Microsoft Graph did not answer the reject before the call’s answer window closed.');
+        lastError = decErr(
+          null,
+          'Timeout',
+          'Microsoft Graph did not answer the reject before the call’s answer window closed.',
+        );
         break;
       }
       lastError = decErr(null, 'NetworkError', `Could not reach Microsoft Graph: ${errText(err)}`);
@@ -112,7 +121,11 @@ export async function rejectCall(req: RejectRequest, deps: RejectDeps): Promise<
     if (res.status === 401 && !refreshedToken) {
       refreshedToken = true;
       forceToken = true;
-      lastError = decErr(401, graph.code ?? 'Unauthorized', `Microsoft Graph refused the token: ${graph.message ?? 'HTTP 401'}`);
+      lastError = decErr(
+        401,
+        graph.code ?? 'Unauthorized',
+        `Microsoft Graph refused the token: ${graph.message ?? 'HTTP 401'}`,
+      );
       log.warn('reject got 401; retrying once with a fresh token', { code: graph.code });
       continue;
     }

@@ -267,7 +267,10 @@ export class GraphTokens {
     const url = `${this.authority}/v2.0/.well-known/openid-configuration`;
     let doc: unknown;
     try {
-      const res = await this.deps.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+      const res = await this.deps.fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) {
         await res.body?.cancel();
         throw new Error(`HTTP ${res.status}`);
@@ -330,10 +333,16 @@ export class GraphTokens {
       throw new GraphTokenError('BadCertificate', `${keySource} is not an unencrypted PEM private key`);
     }
     if (key.asymmetricKeyType !== 'rsa') {
-      throw new GraphTokenError('BadCertificate', `${keySource} is not an RSA key (Microsoft Entra needs an RSA certificate)`);
+      throw new GraphTokenError(
+        'BadCertificate',
+        `${keySource} is not an RSA key (Microsoft Entra needs an RSA certificate)`,
+      );
     }
     if (!cert.checkPrivateKey(key)) {
-      throw new GraphTokenError('BadCertificate', `the key in ${keySource} does not belong to the certificate in "${certFile}"`);
+      throw new GraphTokenError(
+        'BadCertificate',
+        `the key in ${keySource} does not belong to the certificate in "${certFile}"`,
+      );
     }
     if (Date.parse(cert.validTo) < Date.now()) {
       this.log.warn('the Graph client certificate has expired', { certFile, validTo: cert.validTo });

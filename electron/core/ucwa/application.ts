@@ -49,7 +49,12 @@ export function applicationLinksOf(resource: unknown, base: string): Application
   const self = linkOf(resource, 'self');
   const events = linkOf(resource, 'events');
   if (!self || !events) {
-    throw new UcwaError(null, 'InvalidApplication', null, 'The server answered with an application that has no self or events link.');
+    throw new UcwaError(
+      null,
+      'InvalidApplication',
+      null,
+      'The server answered with an application that has no self or events link.',
+    );
   }
   const me = embeddedOf(resource, 'me');
   const opt = (rel: string): string | null => {
@@ -69,7 +74,12 @@ export function applicationLinksOf(resource: unknown, base: string): Application
       reportMyActivity: opt('reportMyActivity'),
     };
   } catch (err) {
-    throw new UcwaError(null, 'UnsafeLink', null, `The server sent an application link this app will not follow: ${(err as Error).message}.`);
+    throw new UcwaError(
+      null,
+      'UnsafeLink',
+      null,
+      `The server sent an application link this app will not follow: ${(err as Error).message}.`,
+    );
   }
 }
 

@@ -273,7 +273,13 @@ export class TokenCache {
           ? `The sign-in server answered HTTP ${res.status}; it will be tried again later.`
           : `The sign-in server refused the request (HTTP ${res.status}).`);
       log.warn('sign-in token refused', { endpoint: tokenUrl, status: res.status, error });
-      throw new UcwaError(res.status, error === 'invalid_grant' ? 'InvalidCredentials' : 'AuthenticationFailed', error, msg, transient);
+      throw new UcwaError(
+        res.status,
+        error === 'invalid_grant' ? 'InvalidCredentials' : 'AuthenticationFailed',
+        error,
+        msg,
+        transient,
+      );
     }
     const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
     if (!accessToken || /[\r\n]/.test(accessToken)) {

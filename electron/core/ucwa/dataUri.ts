@@ -62,10 +62,7 @@ export function decodeDataUriText(href: string): string | null {
 
 function decodeBase64(data: string): Uint8Array {
   // Tolerate URL-encoded padding and the URL-safe alphabet; ignore whitespace.
-  const cleaned = safePercentDecode(data)
-    .replace(/\s+/g, '')
-    .replace(/-/g, '+')
-    .replace(/_/g, '/');
+  const cleaned = safePercentDecode(data).replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned)) throw new Error('not base64');
   return Uint8Array.from(Buffer.from(cleaned, 'base64'));
 }

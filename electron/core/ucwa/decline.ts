@@ -62,7 +62,12 @@ export async function sendDecline(
     if (err instanceof AbortedError) {
       return {
         ok: false,
-        error: { status: null, code: 'Stopped', subcode: null, message: 'Decline was not sent: the account is signing out.' },
+        error: {
+          status: null,
+          code: 'Stopped',
+          subcode: null,
+          message: 'Decline was not sent: the account is signing out.',
+        },
       };
     }
     if (err instanceof UcwaError) {
@@ -71,7 +76,12 @@ export async function sendDecline(
     log.error('decline failed unexpectedly', { err });
     return {
       ok: false,
-      error: { status: null, code: 'InternalError', subcode: null, message: `Decline failed: ${(err as Error).message}` },
+      error: {
+        status: null,
+        code: 'InternalError',
+        subcode: null,
+        message: `Decline failed: ${(err as Error).message}`,
+      },
     };
   }
 }

@@ -23,9 +23,17 @@ export interface DiscoveryResult {
 /** The domain part of `user@domain` / `sip:user@domain`. */
 export function sipDomain(sipAddress: string): string {
   const at = sipAddress.lastIndexOf('@');
-  const domain = sipAddress.slice(at + 1).trim().toLowerCase();
+  const domain = sipAddress
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
   if (at < 0 || !/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(domain)) {
-    throw new UcwaError(null, 'InvalidSipAddress', null, `"${sipAddress}" is not a SIP address of the form user@domain.`);
+    throw new UcwaError(
+      null,
+      'InvalidSipAddress',
+      null,
+      `"${sipAddress}" is not a SIP address of the form user@domain.`,
+    );
   }
   return domain;
 }
@@ -125,7 +133,8 @@ async function walk(http: UcwaHttp, start: string, o: DiscoverOptions): Promise<
       } catch {
         next = null;
       }
-      if (!next || !sameSite(next, url)) return fail(`HTTP ${res.status} redirect to another domain`, false, res.status);
+      if (!next || !sameSite(next, url))
+        return fail(`HTTP ${res.status} redirect to another domain`, false, res.status);
       url = next;
       continue;
     }
@@ -166,7 +175,10 @@ async function walk(http: UcwaHttp, start: string, o: DiscoverOptions): Promise<
       url = redirect;
       continue;
     }
-    return fail(doc === undefined ? 'the answer is not JSON' : 'the answer has no user, applications or redirect link', false);
+    return fail(
+      doc === undefined ? 'the answer is not JSON' : 'the answer has no user, applications or redirect link',
+      false,
+    );
   }
   return fail(`more than ${maxHops} redirects`, false);
 }

@@ -17,14 +17,7 @@ export interface UcwaErrorBody {
 
 /** Where an error happened; it changes what a sentence should say. */
 export type ErrorContext =
-  | 'decline'
-  | 'events'
-  | 'application'
-  | 'makeMeAvailable'
-  | 'reportMyActivity'
-  | 'discovery'
-  | 'signIn'
-  | 'request';
+  'decline' | 'events' | 'application' | 'makeMeAvailable' | 'reportMyActivity' | 'discovery' | 'signIn' | 'request';
 
 /** A failed UCWA exchange, thrown inside the provider and turned into an AccountError. */
 export class UcwaError extends Error {

@@ -89,7 +89,13 @@ export class EventChannel {
     const first = this.poll(firstUrl);
     this.running = this.run(firstUrl, first).catch((err: unknown) => {
       this.o.log.error('event channel crashed', { err });
-      if (!this.stopped) this.o.handlers.onFatal({ status: null, code: 'InternalError', subcode: null, message: `The event channel stopped unexpectedly: ${(err as Error).message}` });
+      if (!this.stopped)
+        this.o.handlers.onFatal({
+          status: null,
+          code: 'InternalError',
+          subcode: null,
+          message: `The event channel stopped unexpectedly: ${(err as Error).message}`,
+        });
     });
     return first.issued;
   }
@@ -123,12 +129,18 @@ export class EventChannel {
       switch (out.type) {
         case 'ok': {
           const batch = parseEventBatch(out.res.json ?? out.res.text, url);
-          if (batch.problems.length) log.warn('skipped malformed parts of an event batch', { problems: batch.problems });
+          if (batch.problems.length)
+            log.warn('skipped malformed parts of an event batch', { problems: batch.problems });
           if (!batch.continuation) {
             failures++;
             const delay = this.delay(failures);
             handlers.onTrouble(
-              { status: out.res.status, code: 'MalformedEvents', subcode: null, message: 'The server sent an unreadable event batch; asking again.' },
+              {
+                status: out.res.status,
+                code: 'MalformedEvents',
+                subcode: null,
+                message: 'The server sent an unreadable event batch; asking again.',
+              },
               delay,
             );
             await this.wait(delay);
@@ -153,7 +165,11 @@ export class EventChannel {
         case 'retry': {
           failures++;
           const delay = this.delay(failures);
-          log.warn('P-GET failed; retrying the same URL', { code: out.error.code, status: out.error.status, delayMs: delay });
+          log.warn('P-GET failed; retrying the same URL', {
+            code: out.error.code,
+            status: out.error.status,
+            delayMs: delay,
+          });
           handlers.onTrouble(out.error, delay);
           await this.wait(delay);
           pending = this.poll(url);
@@ -208,13 +224,24 @@ export class EventChannel {
         (err: unknown): PollOutcome => {
           if (err instanceof AbortedError || this.stopped) return { type: 'aborted' };
           if (err instanceof NetworkError) {
-            return { type: 'retry', error: { status: null, code: err.timedOut ? 'Timeout' : 'NetworkError', subcode: null, message: 'The connection to the server was lost; reconnecting.' } };
+            return {
+              type: 'retry',
+              error: {
+                status: null,
+                code: err.timedOut ? 'Timeout' : 'NetworkError',
+                subcode: null,
+                message: 'The connection to the server was lost; reconnecting.',
+              },
+            };
           }
           if (err instanceof UcwaError) {
             const e = err.toAccountError();
             return err.transient ? { type: 'retry', error: e } : { type: 'fatal', error: e };
           }
-          return { type: 'fatal', error: { status: null, code: 'InternalError', subcode: null, message: (err as Error).message } };
+          return {
+            type: 'fatal',
+            error: { status: null, code: 'InternalError', subcode: null, message: (err as Error).message },
+          };
         },
       )
       .finally(markIssued);
@@ -230,6 +257,7 @@ function classify(res: HttpResult, generation: number): PollOutcome {
   if (res.status === 409 && body?.subcode === 'PGetReplaced') return { type: 'conflict', error, generation };
   if (res.status === 404) return { type: 'gone', error };
   if (res.status === 410) return { type: 'fatal', error };
-  if (res.status === 401) return { type: 'fatal', error: { ...error, message: 'The server no longer accepts this sign-in.' } };
+  if (res.status === 401)
+    return { type: 'fatal', error: { ...error, message: 'The server no longer accepts this sign-in.' } };
   return { type: 'retry', error };
 }

@@ -84,7 +84,12 @@ export class UcwaHttp {
       assertSafeUrl(url);
     } catch (err) {
       if (err instanceof UnsafeLinkError) {
-        throw new UcwaError(null, 'UnsafeLink', null, `The server sent a link this app will not follow: ${err.problem}.`);
+        throw new UcwaError(
+          null,
+          'UnsafeLink',
+          null,
+          `The server sent a link this app will not follow: ${err.problem}.`,
+        );
       }
       throw err;
     }
@@ -158,7 +163,9 @@ export class UcwaHttp {
       return { status: res.status, headers: res.headers, mediaType, text, json, url };
     } catch (err) {
       if (err instanceof AbortedError || (o.signal?.aborted && !timedOut)) throw new AbortedError();
-      const reason = timedOut ? 'no answer in time' : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+      const reason = timedOut
+        ? 'no answer in time'
+        : (((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
       throw new NetworkError(url, `${method} ${describeHref(url)} failed: ${reason}`, timedOut);
     } finally {
       clock.clearTimeout(timer);

@@ -74,7 +74,10 @@ export function assertSafeUrl(url: string): void {
   if (u.protocol === 'https:') return;
   if (u.protocol === 'http:') {
     if (isLoopbackHost(u.hostname)) return;
-    throw new UnsafeLinkError(url, `plain http:// to ${u.hostname} would expose the sign-in token (https:// is required)`);
+    throw new UnsafeLinkError(
+      url,
+      `plain http:// to ${u.hostname} would expose the sign-in token (https:// is required)`,
+    );
   }
   throw new UnsafeLinkError(url, `the ${u.protocol} scheme is not allowed`);
 }

@@ -117,7 +117,13 @@ export class UcwaProvider implements Provider {
       logger: this.log,
       credentials: () => this.credentials(),
     });
-    this.http = new UcwaHttp({ fetch: deps.fetch, clock: deps.clock, logger: this.log, tokens, userAgent: this.userAgent });
+    this.http = new UcwaHttp({
+      fetch: deps.fetch,
+      clock: deps.clock,
+      logger: this.log,
+      tokens,
+      userAgent: this.userAgent,
+    });
   }
 
   private get userAgent(): string {
@@ -153,18 +159,35 @@ export class UcwaProvider implements Provider {
     if (!entry) {
       return {
         ok: false,
-        error: { status: null, code: 'UnknownInvitation', subcode: null, message: 'This invitation is no longer ringing on this account.' },
+        error: {
+          status: null,
+          code: 'UnknownInvitation',
+          subcode: null,
+          message: 'This invitation is no longer ringing on this account.',
+        },
         endAs: 'gone',
       };
     }
     if (!entry.links.decline) {
       return {
         ok: false,
-        error: { status: null, code: 'NoDeclineLink', subcode: null, message: 'The server offered no way to decline this invitation.' },
+        error: {
+          status: null,
+          code: 'NoDeclineLink',
+          subcode: null,
+          message: 'The server offered no way to decline this invitation.',
+        },
       };
     }
     this.log.info('declining', { id: invitation.id, reason });
-    return sendDecline(this.http, entry.links.decline, reason as CallDeclineReason, this.account.payloadFormat ?? 'json', this.log, this.abort.signal);
+    return sendDecline(
+      this.http,
+      entry.links.decline,
+      reason as CallDeclineReason,
+      this.account.payloadFormat ?? 'json',
+      this.log,
+      this.abort.signal,
+    );
   }
 
   // ─────────────────────────── session ───────────────────────────
@@ -174,7 +197,12 @@ export class UcwaProvider implements Provider {
     try {
       password = await this.deps.secrets.get(passwordSecretName(this.account));
     } catch (err) {
-      throw new UcwaError(null, 'NoPassword', null, `The password for this account could not be read (${(err as Error).message}).`);
+      throw new UcwaError(
+        null,
+        'NoPassword',
+        null,
+        `The password for this account could not be read (${(err as Error).message}).`,
+      );
     }
     if (!password) throw new UcwaError(null, 'NoPassword', null, 'No password is stored for this account.');
     return { username: this.account.username, password };
@@ -323,7 +351,12 @@ export class UcwaProvider implements Provider {
         try {
           await reportMyActivity(this.http, href, this.abort.signal);
         } catch (err) {
-          if (err instanceof UcwaError && err.status === 409 && err.subcode === 'MakeMeAvailableRequired' && app.makeMeAvailable) {
+          if (
+            err instanceof UcwaError &&
+            err.status === 409 &&
+            err.subcode === 'MakeMeAvailableRequired' &&
+            app.makeMeAvailable
+          ) {
             await makeMeAvailable(this.http, app.makeMeAvailable, this.abort.signal);
             return;
           }
@@ -444,7 +477,11 @@ export class UcwaProvider implements Provider {
         const links = actionLinksOf(resource, base);
         this.ringing.set(h.href, { invitation, rel: h.rel, links });
         this.hrefById.set(invitation.id, h.href);
-        this.log.info('incoming invitation', { id: invitation.id, modality: invitation.modality, canDecline: !!links.decline });
+        this.log.info('incoming invitation', {
+          id: invitation.id,
+          modality: invitation.modality,
+          canDecline: !!links.decline,
+        });
         this.safeSink(() => this.sink?.ringing(invitation));
         return;
       }
@@ -462,7 +499,13 @@ export class UcwaProvider implements Provider {
         if (!entry) return;
         const outcome = outcomeOf(h.status, h.reason);
         this.forget(h.href, entry);
-        this.log.info('invitation ended', { id: entry.invitation.id, outcome, status: h.status, code: h.reason?.code, subcode: h.reason?.subcode });
+        this.log.info('invitation ended', {
+          id: entry.invitation.id,
+          outcome,
+          status: h.status,
+          code: h.reason?.code,
+          subcode: h.reason?.subcode,
+        });
         this.safeSink(() => this.sink?.ended(entry.invitation.id, outcome));
         return;
       }
@@ -513,7 +556,8 @@ export class UcwaProvider implements Provider {
     this.hrefById.clear();
     this.ended.clear();
     if (entries.length) this.log.info('dropping ringing invitations', { why, count: entries.length });
-    for (const [, entry] of entries) this.safeSink(() => this.sink?.ended(entry.invitation.id, 'gone' satisfies Outcome));
+    for (const [, entry] of entries)
+      this.safeSink(() => this.sink?.ended(entry.invitation.id, 'gone' satisfies Outcome));
   }
 
   private safeSink(fn: () => void): void {
@@ -527,6 +571,13 @@ export class UcwaProvider implements Provider {
 
 function asUcwaError(err: unknown): UcwaError {
   if (err instanceof UcwaError) return err;
-  if (err instanceof NetworkError) return new UcwaError(null, err.timedOut ? 'Timeout' : 'NetworkError', null, 'The server could not be reached.', true);
+  if (err instanceof NetworkError)
+    return new UcwaError(
+      null,
+      err.timedOut ? 'Timeout' : 'NetworkError',
+      null,
+      'The server could not be reached.',
+      true,
+    );
   return new UcwaError(null, 'InternalError', null, `Unexpected error: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -94,7 +94,10 @@ export class MainWindow {
  * Takes the single-instance lock. Returns false when another instance holds it (this one
  * must quit); otherwise a later launch calls `onSecondInstance` here.
  */
-export function claimSingleInstance(app: Pick<App, 'requestSingleInstanceLock' | 'on'>, onSecondInstance: () => void): boolean {
+export function claimSingleInstance(
+  app: Pick<App, 'requestSingleInstanceLock' | 'on'>,
+  onSecondInstance: () => void,
+): boolean {
   if (!app.requestSingleInstanceLock()) return false;
   app.on('second-instance', () => onSecondInstance());
   return true;

@@ -72,9 +72,9 @@ export class RingNotifications {
         ...(withActions ? { actions: [{ type: 'button' as const, text: 'Decline' }] } : {}),
       });
       notification.on('action', () => {
-        void this.opts.decline(invitation.id).catch((err: unknown) =>
-          this.log.warn('decline from a notification failed', { id: invitation.id, err }),
-        );
+        void this.opts
+          .decline(invitation.id)
+          .catch((err: unknown) => this.log.warn('decline from a notification failed', { id: invitation.id, err }));
       });
       notification.on('click', () => this.opts.showMainWindow());
       notification.show();

@@ -128,7 +128,10 @@ interface SeedDoc {
 function seedIdentity(from: SimCaller): unknown {
   const kind = from.kind ?? 'user';
   if (kind === 'encrypted') {
-    return { '@odata.type': '#microsoft.graph.identitySet', encrypted: { '@odata.type': '#microsoft.graph.endpointIdentity', id: from.id ?? 'opaque' } };
+    return {
+      '@odata.type': '#microsoft.graph.identitySet',
+      encrypted: { '@odata.type': '#microsoft.graph.endpointIdentity', id: from.id ?? 'opaque' },
+    };
   }
   return {
     '@odata.type': '#microsoft.graph.identitySet',
@@ -149,7 +152,11 @@ function currentIdentity(from: SimCaller, tenantId: string): unknown {
       set.encrypted = { '@odata.type': '#microsoft.graph.identity', id: from.id ?? 'X8Ai5Kc0TS2dnf7Ql4WpZg' };
       break;
     case 'phone':
-      set.phone = { '@odata.type': '#microsoft.graph.identity', id: from.id ?? '+14255550123', ...(from.name ? { displayName: from.name } : {}) };
+      set.phone = {
+        '@odata.type': '#microsoft.graph.identity',
+        id: from.id ?? '+14255550123',
+        ...(from.name ? { displayName: from.name } : {}),
+      };
       break;
     default:
       set[kind] = {

@@ -9,7 +9,16 @@ import { sendEmpty, sendJson, type SimContext } from '../server.js';
 import type { CallBook } from './calls.js';
 import type { PgetMods } from './channel.js';
 import { FAIL, mediaType, parseInput, sendFailure } from './http.js';
-import { applicationJson, communicationJson, conversationJson, invitationJson, meJson, type Leg, type Linker, type SimApp } from './resources.js';
+import {
+  applicationJson,
+  communicationJson,
+  conversationJson,
+  invitationJson,
+  meJson,
+  type Leg,
+  type Linker,
+  type SimApp,
+} from './resources.js';
 import type { DeclineRecord, PgetRecord, SimFailure, SimRoute } from './types.js';
 
 /** What the routes need from the simulator. */
@@ -28,7 +37,15 @@ export interface AppRouteHost {
 }
 
 const SUPPORTED_MODALITIES = ['Messaging', 'PhoneAudio'];
-const KNOWN_MODALITIES = ['Audio', 'Video', 'PhoneAudio', 'ApplicationSharing', 'Messaging', 'DataCollaboration', 'PanoramicVideo'];
+const KNOWN_MODALITIES = [
+  'Audio',
+  'Video',
+  'PhoneAudio',
+  'ApplicationSharing',
+  'Messaging',
+  'DataCollaboration',
+  'PanoramicVideo',
+];
 const INVITATION_SEGMENTS = new Map([
   ['messaginginvitations', 'messaging'],
   ['phoneaudioinvitations', 'phoneAudio'],
@@ -81,7 +98,13 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
     }
     if (s[1] === 'reportmyactivity' && s.length === 2) {
       if (!only('POST') || fail('reportMyActivity')) return;
-      if (!app.available) return sendFailure(res, { status: 409, code: 'Conflict', subcode: 'MakeMeAvailableRequired', message: 'makeMeAvailable must be called first.' });
+      if (!app.available)
+        return sendFailure(res, {
+          status: 409,
+          code: 'Conflict',
+          subcode: 'MakeMeAvailableRequired',
+          message: 'makeMeAvailable must be called first.',
+        });
       host.recordActivity(app);
       sendEmpty(res, 204);
       host.changed(); // wake waitFor() conditions on activityReports()
@@ -89,7 +112,11 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
     }
     if (app.available && s.length === 2 && ['presence', 'note', 'location'].includes(s[1]!)) {
       const self = { href: link(`${app.base}/me/${sub[1]}`) };
-      const body = { presence: { availability: 'Online', activity: 'Available' }, note: { message: '', type: 'personal' }, location: { location: '' } }[s[1] as 'presence'];
+      const body = {
+        presence: { availability: 'Online', activity: 'Available' },
+        note: { message: '', type: 'personal' },
+        location: { location: '' },
+      }[s[1] as 'presence'];
       return void (only('GET') && sendJson(res, 200, { rel: sub[1], ...body, _links: { self } }));
     }
   }
@@ -107,9 +134,15 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
       if (s.length === 4 && s[3] === 'decline') return decline(host, ctx, app, ok ? leg : undefined);
       if (s.length === 4 && ['accept', 'acceptwithphoneaudio', 'acceptwithanswer'].includes(s[3]!)) {
         if (!only('POST') || fail('accept')) return;
-        const offered = { messaging: ['accept'], onlineMeeting: ['accept'], audioVideo: ['acceptwithphoneaudio', 'acceptwithanswer'], phoneAudio: [] as string[] }[kind as 'messaging'];
+        const offered = {
+          messaging: ['accept'],
+          onlineMeeting: ['accept'],
+          audioVideo: ['acceptwithphoneaudio', 'acceptwithanswer'],
+          phoneAudio: [] as string[],
+        }[kind as 'messaging'];
         if (!ok || !offered.includes(s[3]!)) return sendFailure(res, FAIL.resourceNotFound(ctx.url.pathname));
-        if (s[3] === 'acceptwithanswer' && mediaType(req.headers['content-type']) !== 'application/sdp') return sendFailure(res, FAIL.unsupportedMedia(mediaType(req.headers['content-type'])));
+        if (s[3] === 'acceptwithanswer' && mediaType(req.headers['content-type']) !== 'application/sdp')
+          return sendFailure(res, FAIL.unsupportedMedia(mediaType(req.headers['content-type'])));
         host.calls.accept(leg);
         host.changed();
         return sendEmpty(res, 204);
@@ -125,26 +158,53 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
   sendFailure(res, FAIL.resourceNotFound(ctx.url.pathname));
 }
 
-function makeMeAvailable(host: AppRouteHost, req: IncomingMessage, res: ServerResponse, body: string, app: SimApp, link: Linker): void {
+function makeMeAvailable(
+  host: AppRouteHost,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  app: SimApp,
+  link: Linker,
+): void {
   const input = parseInput(req.headers['content-type'], body);
   if (!input.ok) return sendFailure(res, input.failure);
   const mods = input.props.get('supportedmodalities');
   if (mods !== undefined) {
-    if (!Array.isArray(mods) || mods.some((m) => typeof m !== 'string')) return sendFailure(res, FAIL.badParameter('supportedModalities must be an array of ModalityType strings.'));
+    if (!Array.isArray(mods) || mods.some((m) => typeof m !== 'string'))
+      return sendFailure(res, FAIL.badParameter('supportedModalities must be an array of ModalityType strings.'));
     const unknown = mods.filter((m: string) => !KNOWN_MODALITIES.includes(m));
-    if (unknown.length > 0) return sendFailure(res, FAIL.badParameter(`supportedModalities: unknown ModalityType ${unknown.join(', ')}`));
+    if (unknown.length > 0)
+      return sendFailure(res, FAIL.badParameter(`supportedModalities: unknown ModalityType ${unknown.join(', ')}`));
     const unsupported = mods.filter((m: string) => !SUPPORTED_MODALITIES.includes(m));
-    if (unsupported.length > 0) return sendFailure(res, { status: 403, code: 'Forbidden', subcode: 'None', message: `Modalities not supported: ${unsupported.join(', ')}` });
+    if (unsupported.length > 0)
+      return sendFailure(res, {
+        status: 403,
+        code: 'Forbidden',
+        subcode: 'None',
+        message: `Modalities not supported: ${unsupported.join(', ')}`,
+      });
   }
-  if (app.available) return sendFailure(res, { status: 409, code: 'Conflict', subcode: 'AlreadyExists', message: 'makeMeAvailable was already called for this application.' });
+  if (app.available)
+    return sendFailure(res, {
+      status: 409,
+      code: 'Conflict',
+      subcode: 'AlreadyExists',
+      message: 'makeMeAvailable was already called for this application.',
+    });
   app.available = true;
   app.etag += 1;
   const me = { rel: 'me', href: link(`${app.base}/me`) };
   const comm = { rel: 'communication', href: link(`${app.base}/communication`) };
   app.channel.enqueue([
     { sender: me, event: { link: me, type: 'updated' } },
-    ...['presence', 'note', 'location'].map((rel) => ({ sender: me, event: { link: { rel, href: link(`${app.base}/me/${rel}`) }, type: 'added' } })),
-    { sender: comm, event: { link: comm, _embedded: { communication: communicationJson(app, link) }, type: 'updated' } },
+    ...['presence', 'note', 'location'].map((rel) => ({
+      sender: me,
+      event: { link: { rel, href: link(`${app.base}/me/${rel}`) }, type: 'added' },
+    })),
+    {
+      sender: comm,
+      event: { link: comm, _embedded: { communication: communicationJson(app, link) }, type: 'updated' },
+    },
   ]);
   host.changed();
   sendEmpty(res, 204);
@@ -175,8 +235,15 @@ function decline(host: AppRouteHost, ctx: SimContext, app: SimApp, leg: Leg | un
   const injected = host.takeFailure('decline');
   if (injected) return answer(injected);
   if (!input.ok) return answer(input.failure);
-  if (rawReason !== undefined && (typeof rawReason !== 'string' || !(CALL_DECLINE_REASONS as readonly string[]).includes(rawReason))) {
-    return answer(FAIL.badParameter(`reason: ${JSON.stringify(rawReason)} is not a CallDeclineReason (${CALL_DECLINE_REASONS.join(', ')})`));
+  if (
+    rawReason !== undefined &&
+    (typeof rawReason !== 'string' || !(CALL_DECLINE_REASONS as readonly string[]).includes(rawReason))
+  ) {
+    return answer(
+      FAIL.badParameter(
+        `reason: ${JSON.stringify(rawReason)} is not a CallDeclineReason (${CALL_DECLINE_REASONS.join(', ')})`,
+      ),
+    );
   }
   if (!leg || leg.state !== 'ringing') return answer(FAIL.resourceNotFound(ctx.url.pathname));
   answer();

@@ -111,23 +111,36 @@ export class AuthService {
     const redirect = this.cfg.userRedirect();
     if (pool === '' && redirect) {
       const target = redirect === 'user' ? USER_PATH : ROOT_PATH;
-      sendJson(res, 200, { rel: 'user', _links: { self, redirect: { href: `${o}/pool2${target}${ORIGINAL_DOMAIN}` }, xframe } });
+      sendJson(res, 200, {
+        rel: 'user',
+        _links: { self, redirect: { href: `${o}/pool2${target}${ORIGINAL_DOMAIN}` }, xframe },
+      });
       return;
     }
-    sendJson(res, 200, { rel: 'user', _links: { self, applications: { href: `${o}${pool}${APPLICATIONS_PATH}` }, xframe } });
+    sendJson(res, 200, {
+      rel: 'user',
+      _links: { self, applications: { href: `${o}${pool}${APPLICATIONS_PATH}` }, xframe },
+    });
   }
 
   /** POST token: password grant (x-www-form-urlencoded). Errors are 400 `{error}` as AuthenticationInUCWA.md lists. */
   token(req: IncomingMessage, res: ServerResponse, body: string, pool: Pool): void {
     const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (req.method !== 'POST' || ct !== 'application/x-www-form-urlencoded') {
-      sendJson(res, 400, { error: 'invalid_request', error_description: 'POST application/x-www-form-urlencoded expected' });
+      sendJson(res, 400, {
+        error: 'invalid_request',
+        error_description: 'POST application/x-www-form-urlencoded expected',
+      });
       return;
     }
     const form = new URLSearchParams(body);
     const grant = form.get('grant_type');
     if (!grant) return sendJson(res, 400, { error: 'invalid_request', error_description: 'grant_type is missing' });
-    if (grant !== 'password') return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type ${grant} is not supported by the simulator` });
+    if (grant !== 'password')
+      return sendJson(res, 400, {
+        error: 'unsupported_grant_type',
+        error_description: `grant_type ${grant} is not supported by the simulator`,
+      });
     const user = this.users.get((form.get('username') ?? '').replace(/^sip:/i, '').toLowerCase());
     if (!user || form.get('password') !== user.password) {
       sendJson(res, 400, { error: 'invalid_grant', error_description: 'invalid username or password' });
@@ -136,7 +149,16 @@ export class AuthService {
     this.pruneExpired();
     const token = this.cfg.ids.token();
     const lifetime = this.cfg.tokenLifetimeSec();
-    this.tokens.set(token, { username: user.username.toLowerCase(), pool, expiresAt: this.cfg.now() + lifetime * 1000 });
-    sendJson(res, 200, { access_token: token, expires_in: lifetime, ms_rtc_identityscope: 'local', token_type: 'Bearer' }, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    this.tokens.set(token, {
+      username: user.username.toLowerCase(),
+      pool,
+      expiresAt: this.cfg.now() + lifetime * 1000,
+    });
+    sendJson(
+      res,
+      200,
+      { access_token: token, expires_in: lifetime, ms_rtc_identityscope: 'local', token_type: 'Bearer' },
+      { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+    );
   }
 }

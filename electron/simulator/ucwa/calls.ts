@@ -56,10 +56,18 @@ export class CallBook {
       kind,
       rel: `${kind}Invitation`,
       fromName,
-      fromUri: normaliseSip(opts.fromUri ?? (opts.fromName ? `${fromName.toLowerCase().replace(/[^a-z]+/g, '.')}@contoso.com` : sample.uri)),
+      fromUri: normaliseSip(
+        opts.fromUri ?? (opts.fromName ? `${fromName.toLowerCase().replace(/[^a-z]+/g, '.')}@contoso.com` : sample.uri),
+      ),
       subject: opts.subject ?? (opts.fromName ? '' : sample.subject),
       importance: opts.importance ?? 'Normal',
-      message: opts.message ?? (kind === 'messaging' || kind === 'onlineMeeting' ? (opts.fromName ? 'Hi there\r\n' : sample.message) : undefined),
+      message:
+        opts.message ??
+        (kind === 'messaging' || kind === 'onlineMeeting'
+          ? opts.fromName
+            ? 'Hi there\r\n'
+            : sample.message
+          : undefined),
       base64: Boolean(opts.base64Message),
       embed: opts.embed !== false,
       threadId: Buffer.from(this.ids.hex('thread', 40), 'hex').toString('base64'),
@@ -74,7 +82,16 @@ export class CallBook {
       app.channel.enqueue(this.ringEvents(leg, Boolean(opts.updatedBeforeStarted)));
     }
     const first = handleLegs[0]!;
-    const handle: RingHandle = { id: call.id, kind, rel: call.rel, fromName: call.fromName, fromUri: call.fromUri, href: first.href, declineHref: first.declineHref, legs: handleLegs };
+    const handle: RingHandle = {
+      id: call.id,
+      kind,
+      rel: call.rel,
+      fromName: call.fromName,
+      fromUri: call.fromUri,
+      href: first.href,
+      declineHref: first.declineHref,
+      legs: handleLegs,
+    };
     this.calls.set(call.id, { call, handle });
     return handle;
   }
@@ -90,7 +107,12 @@ export class CallBook {
 
   /** Decline as the docs describe: `Local` ends this leg only, anything else the whole call. */
   decline(leg: Leg, reason: string | undefined): void {
-    const declined = (message: string): Outcome => ({ status: 'Failure', code: 'LocalFailure', subcode: 'Declined', message });
+    const declined = (message: string): Outcome => ({
+      status: 'Failure',
+      code: 'LocalFailure',
+      subcode: 'Declined',
+      message,
+    });
     if (reason === 'Local') this.endLeg(leg, declined('The invitation was declined on this endpoint.'));
     else {
       this.endLeg(leg, declined('The invitation was declined.'));
@@ -104,10 +126,30 @@ export class CallBook {
     this.finish(leg);
     const comm = communicationSender(leg.app, link);
     leg.app.channel.enqueue([
-      { sender: comm, event: { link: { rel: leg.call.rel, href: link(paths.invitation(leg)) }, status: 'Success', ...this.embedded(leg, link, { state: 'Connected' }), type: 'completed' } },
-      { sender: comm, event: { link: { rel: 'conversation', href: link(paths.conversation(leg)) }, ...(leg.call.embed ? { _embedded: { conversation: conversationJson(leg, link, 'Connected') } } : {}), type: 'updated' } },
+      {
+        sender: comm,
+        event: {
+          link: { rel: leg.call.rel, href: link(paths.invitation(leg)) },
+          status: 'Success',
+          ...this.embedded(leg, link, { state: 'Connected' }),
+          type: 'completed',
+        },
+      },
+      {
+        sender: comm,
+        event: {
+          link: { rel: 'conversation', href: link(paths.conversation(leg)) },
+          ...(leg.call.embed ? { _embedded: { conversation: conversationJson(leg, link, 'Connected') } } : {}),
+          type: 'updated',
+        },
+      },
     ]);
-    this.endCall(leg.call, { status: 'Failure', code: 'Informational', subcode: 'ConnectedElsewhere', message: 'The call was answered on another endpoint.' });
+    this.endCall(leg.call, {
+      status: 'Failure',
+      code: 'Informational',
+      subcode: 'ConnectedElsewhere',
+      message: 'The call was answered on another endpoint.',
+    });
   }
 
   endLeg(leg: Leg, outcome: Outcome): void {
@@ -117,16 +159,40 @@ export class CallBook {
     const comm = communicationSender(leg.app, link);
     const conv = paths.conversation(leg);
     const modality = KIND_MODALITY[leg.call.kind];
-    const state = outcome.status === 'Success' ? 'Connected' : outcome.subcode === 'Declined' ? 'Declined' : outcome.subcode === 'Canceled' ? 'Cancelled' : 'Failed';
-    const completed: Record<string, unknown> = { link: { rel: leg.call.rel, href: link(paths.invitation(leg)) }, status: outcome.status };
+    const state =
+      outcome.status === 'Success'
+        ? 'Connected'
+        : outcome.subcode === 'Declined'
+          ? 'Declined'
+          : outcome.subcode === 'Canceled'
+            ? 'Cancelled'
+            : 'Failed';
+    const completed: Record<string, unknown> = {
+      link: { rel: leg.call.rel, href: link(paths.invitation(leg)) },
+      status: outcome.status,
+    };
     if (outcome.status === 'Failure' || outcome.subcode) {
-      completed.reason = { code: outcome.code ?? 'RemoteFailure', subcode: outcome.subcode ?? 'None', message: outcome.message ?? outcome.subcode ?? 'The invitation ended.' };
+      completed.reason = {
+        code: outcome.code ?? 'RemoteFailure',
+        subcode: outcome.subcode ?? 'None',
+        message: outcome.message ?? outcome.subcode ?? 'The invitation ended.',
+      };
     }
     Object.assign(completed, this.embedded(leg, link, { state }), { type: 'completed' });
     leg.app.channel.enqueue([
       {
         sender: { rel: 'conversation', href: link(conv) },
-        event: { link: { rel: modality.rel, href: link(`${conv}/${modality.rel}`) }, _embedded: { [modality.rel]: { rel: modality.rel, state: 'Disconnected', _links: { self: { href: link(`${conv}/${modality.rel}`) } } } }, type: 'updated' },
+        event: {
+          link: { rel: modality.rel, href: link(`${conv}/${modality.rel}`) },
+          _embedded: {
+            [modality.rel]: {
+              rel: modality.rel,
+              state: 'Disconnected',
+              _links: { self: { href: link(`${conv}/${modality.rel}`) } },
+            },
+          },
+          type: 'updated',
+        },
       },
       { sender: comm, event: completed },
       { sender: comm, event: { link: { rel: 'conversation', href: link(conv) }, type: 'deleted' } },
@@ -145,19 +211,34 @@ export class CallBook {
     app.channel.enqueue([
       {
         sender: communicationSender(app, link),
-        event: { link: { rel: `${kind}Invitation`, href }, status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'Canceled', message: 'The caller canceled.' }, type: 'completed' },
+        event: {
+          link: { rel: `${kind}Invitation`, href },
+          status: 'Failure',
+          reason: { code: 'RemoteFailure', subcode: 'Canceled', message: 'The caller canceled.' },
+          type: 'completed',
+        },
       },
     ]);
     return href;
   }
 
   static cancelOutcome(): Outcome {
-    return { status: 'Failure', code: 'RemoteFailure', subcode: 'Canceled', message: 'The caller canceled the invitation.' };
+    return {
+      status: 'Failure',
+      code: 'RemoteFailure',
+      subcode: 'Canceled',
+      message: 'The caller canceled the invitation.',
+    };
   }
 
   static completeOutcome(o: CompleteOptions): Outcome {
     const status = o.status ?? 'Failure';
-    return { status, code: o.code ?? (status === 'Failure' ? 'RemoteFailure' : 'Informational'), subcode: o.subcode ?? (status === 'Failure' ? 'Missed' : undefined), message: o.message };
+    return {
+      status,
+      code: o.code ?? (status === 'Failure' ? 'RemoteFailure' : 'Informational'),
+      subcode: o.subcode ?? (status === 'Failure' ? 'Missed' : undefined),
+      message: o.message,
+    };
   }
 
   private finish(leg: Leg): void {
@@ -172,7 +253,12 @@ export class CallBook {
   private handleLeg(leg: Leg): RingLeg {
     const link = this.linkFor(leg.app);
     const inv = paths.invitation(leg);
-    const accept = { messaging: 'accept', onlineMeeting: 'accept', audioVideo: 'acceptWithPhoneAudio', phoneAudio: undefined }[leg.call.kind];
+    const accept = {
+      messaging: 'accept',
+      onlineMeeting: 'accept',
+      audioVideo: 'acceptWithPhoneAudio',
+      phoneAudio: undefined,
+    }[leg.call.kind];
     return {
       appId: leg.app.id,
       href: link(inv),
@@ -194,12 +280,21 @@ export class CallBook {
     const conv = paths.conversation(leg);
     const convSender = { rel: 'conversation', href: link(conv) };
     const invLink = { rel: call.rel, href: link(paths.invitation(leg)) };
-    const updated = (): ChannelEvent => ({ sender: comm, event: { link: invLink, ...this.embedded(leg, link, 'updated'), type: 'updated' } });
+    const updated = (): ChannelEvent => ({
+      sender: comm,
+      event: { link: invLink, ...this.embedded(leg, link, 'updated'), type: 'updated' },
+    });
     const participant = (who: 'from' | 'local'): ChannelEvent => ({
       sender: convSender,
       event: {
-        link: { rel: who === 'local' ? 'localParticipant' : 'participant', href: link(participantHref(leg, who)), title: who === 'local' ? leg.app.user.name : call.fromName },
-        ...(call.embed ? { _embedded: { [who === 'local' ? 'localParticipant' : 'participant']: participantJson(leg, link, who) } } : {}),
+        link: {
+          rel: who === 'local' ? 'localParticipant' : 'participant',
+          href: link(participantHref(leg, who)),
+          title: who === 'local' ? leg.app.user.name : call.fromName,
+        },
+        ...(call.embed
+          ? { _embedded: { [who === 'local' ? 'localParticipant' : 'participant']: participantJson(leg, link, who) } }
+          : {}),
         type: 'added',
       },
     });
@@ -214,7 +309,11 @@ export class CallBook {
     };
     const added: ChannelEvent = {
       sender: comm,
-      event: { link: { rel: 'conversation', href: link(conv) }, ...(call.embed ? { _embedded: { conversation: conversationJson(leg, link, 'Incoming') } } : {}), type: 'added' },
+      event: {
+        link: { rel: 'conversation', href: link(conv) },
+        ...(call.embed ? { _embedded: { conversation: conversationJson(leg, link, 'Incoming') } } : {}),
+        type: 'added',
+      },
     };
     return updatedFirst ? [updated(), started, added, participant('local')] : [started, added, participant('local')];
   }

@@ -133,7 +133,8 @@ export class EventChannel {
       this.unhold();
       this.answer(old.res, old.rec, 'replaced', null, false, FAIL.pgetReplaced());
     }
-    if (this.queue.length > 0) return this.answer(res, rec, 'events', this.buildBatch(token, 'next'), mods.loseResponse);
+    if (this.queue.length > 0)
+      return this.answer(res, rec, 'events', this.buildBatch(token, 'next'), mods.loseResponse);
 
     const cap = this.host.maxHoldMs();
     const holdMs = Math.min(this.timeoutS * 1000, cap ?? Number.POSITIVE_INFINITY);
@@ -199,7 +200,8 @@ export class EventChannel {
   /** Drains the queue into a response; it becomes the single unacknowledged batch. */
   private buildBatch(requestToken: string, rel: 'next' | 'resume'): string {
     let events = this.queue.splice(0);
-    if (events.length > 0 && this.host.takeDuplicate()) events = events.flatMap((e) => [e, { ...e, onSent: undefined }]);
+    if (events.length > 0 && this.host.takeDuplicate())
+      events = events.flatMap((e) => [e, { ...e, onSent: undefined }]);
     const nextToken = String(nextAck(Number(requestToken), this.salt));
     const sender: Array<{ rel: string; href: string; events: Array<Record<string, unknown>> }> = [];
     for (const e of events) {
@@ -217,7 +219,14 @@ export class EventChannel {
     return text;
   }
 
-  private answer(res: ServerResponse, rec: PgetRecord, outcome: string, body: string | null, lose = false, failure?: SimFailure): void {
+  private answer(
+    res: ServerResponse,
+    rec: PgetRecord,
+    outcome: string,
+    body: string | null,
+    lose = false,
+    failure?: SimFailure,
+  ): void {
     rec.outcome = lose ? 'dropped' : outcome;
     if (res.writableEnded || res.destroyed) return;
     if (lose) {
@@ -226,7 +235,10 @@ export class EventChannel {
       return;
     }
     if (failure) return sendFailure(res, failure);
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body ?? '') });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body ?? ''),
+    });
     res.end(body ?? '');
   }
 }

@@ -27,7 +27,12 @@ import type {
   UcwaSimOptions,
 } from './types.js';
 
-export type PgetAction = { type: 'drop'; mode: DropMode } | { type: 'delay'; ms: number } | { type: 'resync' } | { type: 'resume' } | { type: 'malformed'; raw: string };
+export type PgetAction =
+  | { type: 'drop'; mode: DropMode }
+  | { type: 'delay'; ms: number }
+  | { type: 'resync' }
+  | { type: 'resume' }
+  | { type: 'malformed'; raw: string };
 
 export type Tunables = Required<Pick<UcwaSimOptions, 'absoluteLinks' | 'tokenLifetimeSec' | 'rootRedirects'>> & {
   maxHoldMs?: number;
@@ -92,7 +97,10 @@ export class UcwaEngine {
   }
 
   addUser(user: SimUser): void {
-    if (!user.username?.includes('@')) throw new Error(`UcwaSimulator.addUser: username must look like user@domain, got ${JSON.stringify(user.username)}`);
+    if (!user.username?.includes('@'))
+      throw new Error(
+        `UcwaSimulator.addUser: username must look like user@domain, got ${JSON.stringify(user.username)}`,
+      );
     if (!user.password) throw new Error(`UcwaSimulator.addUser: user ${user.username} needs a password`);
     const resolved: ResolvedUser = {
       username: user.username,
@@ -139,7 +147,15 @@ export class UcwaEngine {
     }
     const lower = path.toLowerCase().replace(/\/+$/, '');
     const route: SimRoute | null =
-      lower === ROOT_PATH ? 'root' : lower === USER_PATH ? 'user' : lower === TOKEN_PATH.toLowerCase() ? 'token' : lower === APPLICATIONS_PATH || lower.startsWith(`${APPLICATIONS_PATH}/`) ? 'applications' : null;
+      lower === ROOT_PATH
+        ? 'root'
+        : lower === USER_PATH
+          ? 'user'
+          : lower === TOKEN_PATH.toLowerCase()
+            ? 'token'
+            : lower === APPLICATIONS_PATH || lower.startsWith(`${APPLICATIONS_PATH}/`)
+              ? 'applications'
+              : null;
     if (route === null && lower !== XFRAME_PATH) return false;
     try {
       if (lower === XFRAME_PATH) {
@@ -196,11 +212,23 @@ export class UcwaEngine {
       else if (v.length > 100) return sendFailure(res, FAIL.badParameter(`${name} must be at most 100 characters`));
       else values[name] = v;
     }
-    if (missing.length > 0) return sendFailure(res, FAIL.badParameter(`Missing required parameter(s): ${missing.join(', ')}`));
-    const existing = [...this.apps.values()].find((a) => a.user === user && a.pool === pool && a.endpointId === values.endpointId);
+    if (missing.length > 0)
+      return sendFailure(res, FAIL.badParameter(`Missing required parameter(s): ${missing.join(', ')}`));
+    const existing = [...this.apps.values()].find(
+      (a) => a.user === user && a.pool === pool && a.endpointId === values.endpointId,
+    );
     const app = existing ?? this.newApplication(pool, user, values.endpointId!, values.userAgent!, values.culture!);
     const status = existing ? 200 : 201;
-    this.record(this.log.created, { at: this.clock(), appId: app.id, username: user.username, endpointId: app.endpointId, userAgent: app.userAgent, culture: app.culture, status, href: this.linkFor(app)(app.base) });
+    this.record(this.log.created, {
+      at: this.clock(),
+      appId: app.id,
+      username: user.username,
+      endpointId: app.endpointId,
+      userAgent: app.userAgent,
+      culture: app.culture,
+      status,
+      href: this.linkFor(app)(app.base),
+    });
     sendJson(res, status, applicationJson(app, this.linkFor(app)));
   }
 
@@ -210,7 +238,20 @@ export class UcwaEngine {
     const salt = this.ids.int('ack-salt', 10_000);
     const hex = this.ids.hex('put-key');
     const putKey = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-    const app = { id, pool, user, endpointId, userAgent, culture, base, absolute: user.absoluteLinks ?? this.opts.absoluteLinks, available: false, legs: new Map(), putKey, etag: this.ids.int('etag', 4_000_000_000) } as Omit<SimApp, 'channel'> as SimApp;
+    const app = {
+      id,
+      pool,
+      user,
+      endpointId,
+      userAgent,
+      culture,
+      base,
+      absolute: user.absoluteLinks ?? this.opts.absoluteLinks,
+      available: false,
+      legs: new Map(),
+      putKey,
+      etag: this.ids.int('etag', 4_000_000_000),
+    } as Omit<SimApp, 'channel'> as SimApp;
     app.channel = new EventChannel(
       {
         eventsHref: (token) => this.linkFor(app)(`${base}/events?ack=${token}`),
@@ -237,7 +278,10 @@ export class UcwaEngine {
         return go({ resume: true });
       case 'malformed':
         rec.outcome = 'malformed';
-        ctx.res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(action.raw) });
+        ctx.res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(action.raw),
+        });
         return void ctx.res.end(action.raw);
       case 'drop':
         if (action.mode === 'lostResponse') return go({ loseResponse: true });
@@ -249,7 +293,8 @@ export class UcwaEngine {
         const t = setTimeout(() => {
           this.timers.delete(t);
           if (ctx.res.destroyed || ctx.res.writableEnded) return;
-          if (this.apps.get(app.id) !== app) return void sendFailure(ctx.res, this.tombstones.get(app.id) ?? FAIL.applicationNotFound());
+          if (this.apps.get(app.id) !== app)
+            return void sendFailure(ctx.res, this.tombstones.get(app.id) ?? FAIL.applicationNotFound());
           go({});
         }, action.ms);
         this.timers.add(t);
@@ -301,13 +346,17 @@ export class UcwaEngine {
   ringTargets(opts: RingOptions): SimApp[] {
     if (opts.appId) {
       const app = this.app(opts.appId, 'ring');
-      if (!app.available) throw new Error(`UcwaSimulator.ring: application ${opts.appId} has not called makeMeAvailable`);
+      if (!app.available)
+        throw new Error(`UcwaSimulator.ring: application ${opts.appId} has not called makeMeAvailable`);
       return [app];
     }
     const user = opts.user ? this.auth.users.get(opts.user.toLowerCase()) : this.defaultUser();
     if (!user) throw new Error(`UcwaSimulator.ring: unknown user ${JSON.stringify(opts.user)}`);
     const apps = [...this.apps.values()].filter((a) => a.user === user && a.available);
-    if (apps.length === 0) throw new Error(`UcwaSimulator.ring: no application of ${user.username} has called makeMeAvailable yet (await waitUntilListening() first)`);
+    if (apps.length === 0)
+      throw new Error(
+        `UcwaSimulator.ring: no application of ${user.username} has called makeMeAvailable yet (await waitUntilListening() first)`,
+      );
     return apps;
   }
 

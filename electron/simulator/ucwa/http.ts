@@ -19,14 +19,53 @@ export function sendFailure(res: ServerResponse, f: SimFailure): void {
 
 /** The common failures, in the shapes of ErrorsAndInformationalMessages / GenericSynchronousErrors. */
 export const FAIL = {
-  applicationNotFound: (): SimFailure => ({ status: 404, code: 'NotFound', subcode: 'ApplicationNotFound', message: 'The application resource does not exist.' }),
-  inactiveExpired: (): SimFailure => ({ status: 410, code: 'Gone', subcode: 'InactiveApplicationExpired', message: 'An inactive application expired.' }),
-  resourceNotFound: (what: string): SimFailure => ({ status: 404, code: 'NotFound', subcode: 'ResourceNotFound', message: `The resource does not exist: ${what}` }),
-  pgetReplaced: (): SimFailure => ({ status: 409, code: 'Conflict', subcode: 'PGetReplaced', message: 'The existing P-GET was replaced with a new P-GET from the client application.' }),
-  methodNotAllowed: (method: string): SimFailure => ({ status: 405, code: 'MethodNotAllowed', message: `The requested HTTP method ${method} is not supported for this resource.` }),
-  badParameter: (message: string): SimFailure => ({ status: 400, code: 'BadRequest', subcode: 'ParameterValidationFailure', message }),
-  deserialization: (message: string): SimFailure => ({ status: 400, code: 'BadRequest', subcode: 'DeserializationFailure', message }),
-  unsupportedMedia: (ct: string): SimFailure => ({ status: 415, code: 'UnsupportedMediaType', subcode: 'UnsupportedMediaType', message: `The content-type is not supported: ${ct || '(none)'}` }),
+  applicationNotFound: (): SimFailure => ({
+    status: 404,
+    code: 'NotFound',
+    subcode: 'ApplicationNotFound',
+    message: 'The application resource does not exist.',
+  }),
+  inactiveExpired: (): SimFailure => ({
+    status: 410,
+    code: 'Gone',
+    subcode: 'InactiveApplicationExpired',
+    message: 'An inactive application expired.',
+  }),
+  resourceNotFound: (what: string): SimFailure => ({
+    status: 404,
+    code: 'NotFound',
+    subcode: 'ResourceNotFound',
+    message: `The resource does not exist: ${what}`,
+  }),
+  pgetReplaced: (): SimFailure => ({
+    status: 409,
+    code: 'Conflict',
+    subcode: 'PGetReplaced',
+    message: 'The existing P-GET was replaced with a new P-GET from the client application.',
+  }),
+  methodNotAllowed: (method: string): SimFailure => ({
+    status: 405,
+    code: 'MethodNotAllowed',
+    message: `The requested HTTP method ${method} is not supported for this resource.`,
+  }),
+  badParameter: (message: string): SimFailure => ({
+    status: 400,
+    code: 'BadRequest',
+    subcode: 'ParameterValidationFailure',
+    message,
+  }),
+  deserialization: (message: string): SimFailure => ({
+    status: 400,
+    code: 'BadRequest',
+    subcode: 'DeserializationFailure',
+    message,
+  }),
+  unsupportedMedia: (ct: string): SimFailure => ({
+    status: 415,
+    code: 'UnsupportedMediaType',
+    subcode: 'UnsupportedMediaType',
+    message: `The content-type is not supported: ${ct || '(none)'}`,
+  }),
   server: (status: 500 | 502 | 503 | 504): SimFailure => {
     const code = { 500: 'ServiceFailure', 502: 'ServiceFailure', 503: 'ServiceUnavailable', 504: 'Timeout' }[status];
     return { status, code, message: `simulated ${status}` };
@@ -52,20 +91,26 @@ export function inputFormat(contentType: string | string[] | undefined, body: st
 /** Input properties keyed by lower-cased name (UCWA matches them case-insensitively). */
 export type InputProps = Map<string, unknown>;
 
-export type ParsedInput = { ok: true; format: InputFormat; props: InputProps } | { ok: false; format: InputFormat; failure: SimFailure };
+export type ParsedInput =
+  { ok: true; format: InputFormat; props: InputProps } | { ok: false; format: InputFormat; failure: SimFailure };
 
 /** Parses a UCWA input document. An empty body is an empty input whatever the content type. */
 export function parseInput(contentType: string | string[] | undefined, body: string): ParsedInput {
   const format = inputFormat(contentType, body);
   const props: InputProps = new Map();
   if (body.trim() === '') return { ok: true, format: format === 'other' ? 'none' : format, props };
-  if (format === 'other' || format === 'none') return { ok: false, format, failure: FAIL.unsupportedMedia(mediaType(contentType)) };
+  if (format === 'other' || format === 'none')
+    return { ok: false, format, failure: FAIL.unsupportedMedia(mediaType(contentType)) };
   if (format === 'json') {
     let value: unknown;
     try {
       value = JSON.parse(body);
     } catch (err) {
-      return { ok: false, format, failure: FAIL.deserialization(`The request body is not valid JSON: ${(err as Error).message}`) };
+      return {
+        ok: false,
+        format,
+        failure: FAIL.deserialization(`The request body is not valid JSON: ${(err as Error).message}`),
+      };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return { ok: false, format, failure: FAIL.deserialization('The request body must be a JSON object.') };
@@ -77,19 +122,34 @@ export function parseInput(contentType: string | string[] | undefined, body: str
 }
 
 const LIST_TAGS = /(^|:)(property|propertyList|item)$/;
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => LIST_TAGS.test(name) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  isArray: (name) => LIST_TAGS.test(name),
+});
 
 /** `<input xmlns="ucwa">` or `<u:input xmlns:u="ucwa">`; property names are read case-insensitively. */
 function parseXmlInput(body: string, props: InputProps): ParsedInput {
   const valid = XMLValidator.validate(body);
-  if (valid !== true) return { ok: false, format: 'xml', failure: FAIL.deserialization(`The request body is not well-formed XML: ${valid.err.msg}`) };
+  if (valid !== true)
+    return {
+      ok: false,
+      format: 'xml',
+      failure: FAIL.deserialization(`The request body is not well-formed XML: ${valid.err.msg}`),
+    };
   const doc = xml.parse(body) as Record<string, unknown>;
   const rootName = Object.keys(doc).find((k) => k === 'input' || k.endsWith(':input'));
   const input = rootName ? (doc[rootName] as Record<string, unknown> | string) : undefined;
-  if (!rootName || typeof input !== 'object') return { ok: false, format: 'xml', failure: FAIL.deserialization('The XML body must be an <input> element.') };
+  if (!rootName || typeof input !== 'object')
+    return { ok: false, format: 'xml', failure: FAIL.deserialization('The XML body must be an <input> element.') };
   const prefix = rootName.includes(':') ? `${rootName.split(':')[0]}:` : '';
   const ns = input[prefix ? `@_xmlns:${prefix.slice(0, -1)}` : '@_xmlns'];
-  if (ns !== UCWA_NS) return { ok: false, format: 'xml', failure: FAIL.deserialization(`The <input> element must be in the namespace ${UCWA_NS}.`) };
+  if (ns !== UCWA_NS)
+    return {
+      ok: false,
+      format: 'xml',
+      failure: FAIL.deserialization(`The <input> element must be in the namespace ${UCWA_NS}.`),
+    };
   for (const p of (input[`${prefix}property`] as Array<Record<string, unknown>> | undefined) ?? []) {
     const name = p['@_name'];
     if (typeof name !== 'string') continue;
@@ -99,7 +159,10 @@ function parseXmlInput(body: string, props: InputProps): ParsedInput {
   for (const p of (input[`${prefix}propertyList`] as Array<Record<string, unknown>> | undefined) ?? []) {
     const name = p['@_name'];
     if (typeof name !== 'string') continue;
-    props.set(name.toLowerCase(), ((p[`${prefix}item`] as unknown[] | undefined) ?? []).map((i) => String(i)));
+    props.set(
+      name.toLowerCase(),
+      ((p[`${prefix}item`] as unknown[] | undefined) ?? []).map((i) => String(i)),
+    );
   }
   return { ok: true, format: 'xml', props };
 }

@@ -160,5 +160,11 @@ export function makeCertificate(opts: { pkcs1?: boolean } = {}): TestCertificate
   const made = selfSignedCertificate();
   writeFileSync(certFile, made.certPem);
   writeFileSync(keyFile, opts.pkcs1 ? made.rsaKeyPem : made.keyPem, { mode: 0o600 });
-  return { dir, certFile, keyFile, certPem: made.certPem, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    certFile,
+    keyFile,
+    certPem: made.certPem,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

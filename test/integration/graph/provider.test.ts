@@ -69,10 +69,12 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
     const ended = await rig.next('ended');
     expect(ended).toMatchObject({ id: invitation.id, outcome: 'declined' });
     // It was the `deleted` notification that ended it (the manual clock never ran the local fallback).
-    await expect.poll(() => world.sim.notifications.map((n) => [n.changeType, n.status]), POLL).toEqual([
-      ['created', 202],
-      ['deleted', 202],
-    ]);
+    await expect
+      .poll(() => world.sim.notifications.map((n) => [n.changeType, n.status]), POLL)
+      .toEqual([
+        ['created', 202],
+        ['deleted', 202],
+      ]);
     expect(rig.engine.snapshot().history[0]).toMatchObject({ outcome: 'declined', declineReason: 'busy' });
   });
 
@@ -192,7 +194,10 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
 
     const result = await rig.engine.decline(invitation.id, 'busy');
     expect(result).toMatchObject({ status: 'expired', error: { code: 'DeadlinePassed' } });
-    await expect(rig.next('ended')).resolves.toMatchObject({ outcome: 'timedOut', message: expect.stringMatching(/nothing was sent/) });
+    await expect(rig.next('ended')).resolves.toMatchObject({
+      outcome: 'timedOut',
+      message: expect.stringMatching(/nothing was sent/),
+    });
     expect(world.sim.rejects).toEqual([]);
     expect(world.net.urls.filter((u) => u.includes('/reject'))).toEqual([]);
   });
@@ -242,13 +247,21 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
     rig = await startEngine(world, demoGraphAccount(world.sim, 0, { declineReason: 'forbidden' }));
     await world.sim.ringCall({ shape: 'current' });
     const first = await rig.next('invitation');
-    expect(first.invitation).toMatchObject({ declineReasons: ['forbidden', 'none', 'busy'], defaultDeclineReason: 'forbidden' });
+    expect(first.invitation).toMatchObject({
+      declineReasons: ['forbidden', 'none', 'busy'],
+      defaultDeclineReason: 'forbidden',
+    });
     await rig.stop();
 
-    rig = await startEngine(world, demoGraphAccount(world.sim, 0, { id: 'graph-2' }), { defaultDeclineReason: () => 'busy' });
+    rig = await startEngine(world, demoGraphAccount(world.sim, 0, { id: 'graph-2' }), {
+      defaultDeclineReason: () => 'busy',
+    });
     await world.sim.ringCall({ shape: 'current' });
     const second = await rig.next('invitation');
-    expect(second.invitation).toMatchObject({ declineReasons: ['busy', 'none', 'forbidden'], defaultDeclineReason: 'busy' });
+    expect(second.invitation).toMatchObject({
+      declineReasons: ['busy', 'none', 'forbidden'],
+      defaultDeclineReason: 'busy',
+    });
   });
 
   it('reports a token failure as an account error, and calls still ring', async () => {

@@ -126,7 +126,9 @@ describe('Graph callback receiver', () => {
   it('refuses a body over the size limit with 413', async () => {
     await receiver.close();
     await startReceiver({ maxBodyBytes: 1024 });
-    const big = { value: [{ changeType: 'created', resourceUrl: '/communications/calls/x', padding: 'x'.repeat(4096) }] };
+    const big = {
+      value: [{ changeType: 'created', resourceUrl: '/communications/calls/x', padding: 'x'.repeat(4096) }],
+    };
     const result = await world.sim.postNotification(big);
     expect(result.status).toBe(413);
     await settled();

@@ -39,7 +39,9 @@ describe('Graph simulator (what it refuses, so client mistakes show up in tests)
     expect(aps.jwks_uri).toBe(world.sim.jwksUrl);
     const keys = (await (await fetch(aps.jwks_uri)).json()) as { keys: { kty: string; kid: string }[] };
     expect(keys.keys).toEqual([expect.objectContaining({ kty: 'RSA', kid: expect.any(String) })]);
-    const entra = (await (await fetch(`${world.sim.authorityHost}/${world.sim.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as {
+    const entra = (await (
+      await fetch(`${world.sim.authorityHost}/${world.sim.tenantId}/v2.0/.well-known/openid-configuration`)
+    ).json()) as {
       token_endpoint: string;
     };
     expect(entra.token_endpoint).toBe(world.sim.tokenUrl);
@@ -57,8 +59,13 @@ describe('Graph simulator (what it refuses, so client mistakes show up in tests)
     await world.sim.ringCall({ shape: 'current', callId: 'c2' });
     const t = await token(world);
     expect((await reject('/v1.0/communications/calls/c2/reject', '{"reason":"Busy"}', t)).status).toBe(400);
-    expect((await reject('/v1.0/communications/calls/c2/reject', '{"reason":"unknownFutureValue"}', t)).status).toBe(400);
-    expect((await reject('/v1.0/communications/calls/c2/reject', 'reason=busy', t, 'application/x-www-form-urlencoded')).status).toBe(415);
+    expect((await reject('/v1.0/communications/calls/c2/reject', '{"reason":"unknownFutureValue"}', t)).status).toBe(
+      400,
+    );
+    expect(
+      (await reject('/v1.0/communications/calls/c2/reject', 'reason=busy', t, 'application/x-www-form-urlencoded'))
+        .status,
+    ).toBe(415);
     expect((await reject('/v1.0/communications/calls/c2/reject', '{"reason":"busy"}', t)).status).toBe(202);
   });
 
@@ -108,7 +115,9 @@ describe('Graph simulator (what it refuses, so client mistakes show up in tests)
   });
 
   it('refuses to send notifications anywhere but loopback', async () => {
-    await expect(world.sim.ringCall({ receiverUrl: 'https://example.com/callback' })).rejects.toThrow(/off the machine/);
+    await expect(world.sim.ringCall({ receiverUrl: 'https://example.com/callback' })).rejects.toThrow(
+      /off the machine/,
+    );
   });
 });
 

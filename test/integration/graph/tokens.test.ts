@@ -104,7 +104,9 @@ describe('Graph app-only tokens (msal-node client credentials against the simula
     cert = makeCertificate();
     const other = makeCertificate();
     try {
-      const account = demoGraphAccount(world.sim, 0, { certificate: { certFile: cert.certFile, keyFile: other.keyFile } });
+      const account = demoGraphAccount(world.sim, 0, {
+        certificate: { certFile: cert.certFile, keyFile: other.keyFile },
+      });
       const tokens = new GraphTokens(account, deps());
       await expect(tokens.start()).rejects.toThrow(/does not belong to the certificate/);
       tokens.stop();

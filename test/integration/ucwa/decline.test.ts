@@ -82,8 +82,14 @@ describe('declining a UCWA invitation', () => {
       const { inv } = await ringOne();
       h.sim.ucwa.failNextDecline(status);
       const result = await engine.decline(inv.id);
-      expect(result).toEqual({ status: 'failed', error: { status, code, subcode, message: expect.stringMatching(message) } });
-      expect(events.items.find((e) => e.type === 'declineFailed')).toMatchObject({ id: inv.id, error: { status, code, subcode } });
+      expect(result).toEqual({
+        status: 'failed',
+        error: { status, code, subcode, message: expect.stringMatching(message) },
+      });
+      expect(events.items.find((e) => e.type === 'declineFailed')).toMatchObject({
+        id: inv.id,
+        error: { status, code, subcode },
+      });
       expect(engine.snapshot().ringing).toEqual([
         { invitation: inv, phase: 'ringing', error: { status, code, subcode, message: expect.any(String) } },
       ]);
@@ -98,14 +104,21 @@ describe('declining a UCWA invitation', () => {
     const { inv } = await ringOne();
     h.sim.ucwa.failNext('decline', { status: 404, code: 'NotFound', subcode: 'ResourceNotFound' });
     const result = await engine.decline(inv.id);
-    expect(result).toMatchObject({ status: 'failed', error: { status: 404, code: 'NotFound', subcode: 'ResourceNotFound' } });
+    expect(result).toMatchObject({
+      status: 'failed',
+      error: { status: 404, code: 'NotFound', subcode: 'ResourceNotFound' },
+    });
     expect((await waitEnded(inv.id)).outcome).toBe('gone');
   });
 
   it('sends one decline however often it is clicked', async () => {
     const { h, engine, ringOne } = await setup();
     const { inv } = await ringOne();
-    const results = await Promise.all([engine.decline(inv.id), engine.decline(inv.id), engine.decline(inv.id, 'Local')]);
+    const results = await Promise.all([
+      engine.decline(inv.id),
+      engine.decline(inv.id),
+      engine.decline(inv.id, 'Local'),
+    ]);
     expect(results).toEqual([{ status: 'sent' }, { status: 'ignored' }, { status: 'ignored' }]);
     expect(declineRequests(h)).toHaveLength(1);
   });
@@ -128,7 +141,10 @@ describe('declining a UCWA invitation', () => {
       endAs: 'gone',
       error: { code: 'UnknownInvitation' },
     });
-    await expect(h.provider.decline(inv, 'Nope')).resolves.toMatchObject({ ok: false, error: { code: 'InvalidReason' } });
+    await expect(h.provider.decline(inv, 'Nope')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'InvalidReason' },
+    });
     await h.provider.stop();
     await expect(h.provider.decline(inv, 'Global')).resolves.toMatchObject({ ok: false });
     expect(declineRequests(h)).toHaveLength(0);

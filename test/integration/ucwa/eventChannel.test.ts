@@ -22,7 +22,9 @@ async function make(o: Parameters<typeof harness>[0] = {}) {
 }
 
 const pgetFetches = (h: Harness) =>
-  h.timeline.items.filter((e): e is Extract<TimelineEntry, { kind: 'fetch' }> => e.kind === 'fetch' && /\/events\?/.test(e.url));
+  h.timeline.items.filter(
+    (e): e is Extract<TimelineEntry, { kind: 'fetch' }> => e.kind === 'fetch' && /\/events\?/.test(e.url),
+  );
 /** Lets pending promise callbacks run (after a fake-clock timer fired); not a sleep. */
 const flush = () => new Promise<void>((r) => setImmediate(r));
 const requestsTo = (h: Harness, url: string) => h.sim.server.requests.filter((r) => `${h.sim.origin}${r.url}` === url);
@@ -40,7 +42,9 @@ describe('P-GET loop', () => {
     expect(answered.length).toBeGreaterThanOrEqual(4);
     const requested = pgetFetches(h).map((f) => f.url);
     // the first P-GET is the application's events link
-    const app = JSON.parse(h.responses.items.find((r) => r.method === 'POST' && /\/applications$/.test(r.url))!.body) as {
+    const app = JSON.parse(
+      h.responses.items.find((r) => r.method === 'POST' && /\/applications$/.test(r.url))!.body,
+    ) as {
       _links: { events: { href: string } };
     };
     expect(withoutTimeout(requested[0]!)).toBe(new URL(app._links.events.href, h.sim.origin).href);
@@ -63,11 +67,18 @@ describe('P-GET loop', () => {
       (xs) => xs.find((r) => /\/events\?/.test(r.url) && r.body.includes('"started"') && r.body.includes(ringPath)),
       'the batch with the started event',
     );
-    const next = new URL((JSON.parse(carrier.body) as { _links: { next: { href: string } } })._links.next.href, h.sim.origin).href;
+    const next = new URL(
+      (JSON.parse(carrier.body) as { _links: { next: { href: string } } })._links.next.href,
+      h.sim.origin,
+    ).href;
     const t = h.timeline.items;
     const nextAt = t.findIndex((e) => e.kind === 'fetch' && e.url === `${next}&timeout=180`);
-    const getAt = t.findIndex((e) => e.kind === 'fetch' && e.method === 'GET' && e.url === new URL(ring.href, h.sim.origin).href);
-    const ringingAt = t.findIndex((e) => e.kind === 'sink' && e.event.type === 'ringing' && e.event.invitation.id === inv.id);
+    const getAt = t.findIndex(
+      (e) => e.kind === 'fetch' && e.method === 'GET' && e.url === new URL(ring.href, h.sim.origin).href,
+    );
+    const ringingAt = t.findIndex(
+      (e) => e.kind === 'sink' && e.event.type === 'ringing' && e.event.invitation.id === inv.id,
+    );
     expect(nextAt).toBeGreaterThan(0);
     expect(nextAt).toBeLessThan(getAt); // the next P-GET went out first...
     expect(getAt).toBeLessThan(ringingAt); // ...then the batch was handled
@@ -92,7 +103,12 @@ describe('P-GET loop', () => {
     h.sim.ucwa.replaceNextPget();
     h.sim.ucwa.ring('phoneAudio'); // releases the parked P-GET so the next one is sent
     const { error } = await h.sink.waitState('error');
-    expect(error).toMatchObject({ status: 409, code: 'Conflict', subcode: 'PGetReplaced', message: expect.stringMatching(/Another copy/) });
+    expect(error).toMatchObject({
+      status: 409,
+      code: 'Conflict',
+      subcode: 'PGetReplaced',
+      message: expect.stringMatching(/Another copy/),
+    });
     expect((await h.sink.waitEnded(inv.id)).outcome).toBe('gone');
     const pgets = h.sim.ucwa.pgetUrls().length;
     await h.provider.stop();
@@ -126,7 +142,9 @@ describe('P-GET loop', () => {
     const oldApp = h.sim.ucwa.applications()[0]!.appId;
     h.sim.ucwa.removeApplication();
     expect((await h.sink.waitEnded(before.id)).outcome).toBe('gone');
-    const app = await h.sim.ucwa.waitFor(() => h.sim.ucwa.applications().find((x) => x.appId !== oldApp && x.available && x.listening));
+    const app = await h.sim.ucwa.waitFor(() =>
+      h.sim.ucwa.applications().find((x) => x.appId !== oldApp && x.available && x.listening),
+    );
     expect(h.sim.ucwa.applicationsCreated()).toHaveLength(2);
     expect(h.sim.server.requests.filter((r) => r.path.endsWith('/makeMeAvailable'))).toHaveLength(2);
     expect(h.sim.ucwa.pgetUrls().at(-1)).toContain(`/${app.appId}/events`);
@@ -143,7 +161,12 @@ describe('P-GET loop', () => {
     const inv = await h.sink.waitRinging();
     h.sim.ucwa.expireApplication();
     const { error } = await h.sink.waitState('error');
-    expect(error).toMatchObject({ status: 410, code: 'Gone', subcode: 'InactiveApplicationExpired', message: expect.stringMatching(/Restart/) });
+    expect(error).toMatchObject({
+      status: 410,
+      code: 'Gone',
+      subcode: 'InactiveApplicationExpired',
+      message: expect.stringMatching(/Restart/),
+    });
     expect((await h.sink.waitEnded(inv.id)).outcome).toBe('gone');
     const count = h.sim.server.requests.length;
     await h.provider.stop();
@@ -186,7 +209,10 @@ describe('P-GET loop', () => {
     await flush();
     expect(attempts()).toBe(2);
     await h.sink.waitRinging(); // the retried P-GET got the batch
-    await h.sink.events.waitFor((xs) => xs.filter((e) => e.type === 'state').at(-1)?.type === 'state' && h.sink.states().at(-1) === 'connected', 'connected again');
+    await h.sink.events.waitFor(
+      (xs) => xs.filter((e) => e.type === 'state').at(-1)?.type === 'state' && h.sink.states().at(-1) === 'connected',
+      'connected again',
+    );
     const urls = pgetFetches(h).map((f) => f.url);
     const i = urls.indexOf(`${h.sim.origin}${failed[0]!.url}`);
     expect(urls[i + 1]).toBe(urls[i]);
@@ -206,7 +232,10 @@ describe('P-GET loop', () => {
       return pgetFetches(h).length > sent;
     };
     for (const [n, expected] of [1000, 2000, 4000, 4000].entries()) {
-      await h.sink.events.waitFor((xs) => xs.filter((e) => e.type === 'state' && e.state === 'reconnecting').length >= n + 1, `failure ${n + 1}`);
+      await h.sink.events.waitFor(
+        (xs) => xs.filter((e) => e.type === 'state' && e.state === 'reconnecting').length >= n + 1,
+        `failure ${n + 1}`,
+      );
       expect(await sentAfter(expected - 1), `retry ${n + 1} too early`).toBe(false);
       expect(await sentAfter(1), `retry ${n + 1} after ${expected} ms`).toBe(true);
     }
@@ -220,7 +249,10 @@ describe('P-GET loop', () => {
     const ring = h.sim.ucwa.ring('messaging');
     await h.sink.waitState('reconnecting');
     const lost = h.sim.ucwa.pgets().find((p) => p.outcome === 'dropped')!;
-    await h.sink.events.waitFor(() => h.sink.states().at(-1) === 'connected' && h.sink.ringingInvitations().length > 0, 'recovered');
+    await h.sink.events.waitFor(
+      () => h.sink.states().at(-1) === 'connected' && h.sink.ringingInvitations().length > 0,
+      'recovered',
+    );
     const again = h.sim.ucwa.pgets().filter((p) => p.url === lost.url);
     expect(again.length).toBeGreaterThanOrEqual(2);
     expect(h.sink.ringingInvitations().filter((i) => i.id.endsWith(ring.href))).toHaveLength(1);
@@ -256,7 +288,9 @@ describe('P-GET loop', () => {
     const { error } = await h.sink.waitState('reconnecting');
     expect(error?.code).toBe('Timeout');
     clock.advance(40);
-    await h.sim.server.waitForRequest((r) => `${h.sim.origin}${r.url}` === hungUrl && requestsTo(h, hungUrl).length === 2);
+    await h.sim.server.waitForRequest(
+      (r) => `${h.sim.origin}${r.url}` === hungUrl && requestsTo(h, hungUrl).length === 2,
+    );
   });
 
   it('resync: ends every ringing invitation as gone and continues with the resync link', async () => {
@@ -268,7 +302,10 @@ describe('P-GET loop', () => {
     h.sim.ucwa.ring('phoneAudio');
     expect((await h.sink.waitEnded(a.id)).outcome).toBe('gone');
     const resync = await h.responses.waitFor((xs) => xs.find((r) => r.body.includes('"resync"')), 'the resync answer');
-    const link = new URL((JSON.parse(resync.body) as { _links: { resync: { href: string } } })._links.resync.href, h.sim.origin).href;
+    const link = new URL(
+      (JSON.parse(resync.body) as { _links: { resync: { href: string } } })._links.resync.href,
+      h.sim.origin,
+    ).href;
     const urls = pgetFetches(h).map((f) => f.url);
     expect(urls[urls.indexOf(resync.url) + 1]).toBe(`${link}&timeout=180`);
     const c = h.sim.ucwa.ring('onlineMeeting');
@@ -285,8 +322,14 @@ describe('P-GET loop', () => {
     h.sim.ucwa.ring('messaging');
     expect((await h.sink.waitEnded(a.id)).outcome).toBe('gone');
     const resume = await h.responses.waitFor((xs) => xs.find((r) => r.body.includes('"resume"')), 'the resume answer');
-    const link = new URL((JSON.parse(resume.body) as { _links: { resume: { href: string } } })._links.resume.href, h.sim.origin).href;
-    await h.timeline.waitFor((t) => t.some((e) => e.kind === 'fetch' && e.url === `${link}&timeout=180`), 'P-GET of the resume link');
+    const link = new URL(
+      (JSON.parse(resume.body) as { _links: { resume: { href: string } } })._links.resume.href,
+      h.sim.origin,
+    ).href;
+    await h.timeline.waitFor(
+      (t) => t.some((e) => e.kind === 'fetch' && e.url === `${link}&timeout=180`),
+      'P-GET of the resume link',
+    );
     const c = h.sim.ucwa.ring('audioVideo');
     await h.sink.waitRinging((i) => i.id.endsWith(c.href));
   });

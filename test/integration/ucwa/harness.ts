@@ -13,7 +13,13 @@ import type { Invitation, Outcome } from '../../../electron/core/invitation.js';
 import { createLogger } from '../../../electron/core/log.js';
 import type { AccountError, AccountState, ProviderSink } from '../../../electron/core/provider.js';
 import { UcwaProvider, type UcwaDeps } from '../../../electron/core/ucwa/provider.js';
-import { demoUcwaAccount, DEMO_USER, startSimulator, type Simulator, type SimulatorOptions } from '../../../electron/simulator/index.js';
+import {
+  demoUcwaAccount,
+  DEMO_USER,
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../../electron/simulator/index.js';
 
 export class MemoryStore implements KeyValueStore {
   readonly data = new Map<string, string>();
@@ -96,14 +102,24 @@ export class RecordingSink implements ProviderSink {
     return this.events.items.flatMap((e) => (e.type === 'ringing' ? [e.invitation] : []));
   }
   waitState(state: AccountState, what = `state ${state}`) {
-    return this.events.waitFor((xs) => xs.find((e) => e.type === 'state' && e.state === state) as Extract<SinkEvent, { type: 'state' }> | undefined, what);
+    return this.events.waitFor(
+      (xs) =>
+        xs.find((e) => e.type === 'state' && e.state === state) as Extract<SinkEvent, { type: 'state' }> | undefined,
+      what,
+    );
   }
   /** Waits for the n-th ringing invitation (1-based), optionally matching `pred`. */
   waitRinging(pred: (i: Invitation) => boolean = () => true, what = 'a ringing invitation') {
-    return this.events.waitFor((xs) => xs.flatMap((e) => (e.type === 'ringing' && pred(e.invitation) ? [e.invitation] : []))[0], what);
+    return this.events.waitFor(
+      (xs) => xs.flatMap((e) => (e.type === 'ringing' && pred(e.invitation) ? [e.invitation] : []))[0],
+      what,
+    );
   }
   waitEnded(id: string) {
-    return this.events.waitFor((xs) => xs.find((e) => e.type === 'ended' && e.id === id) as Extract<SinkEvent, { type: 'ended' }> | undefined, `end of ${id}`);
+    return this.events.waitFor(
+      (xs) => xs.find((e) => e.type === 'ended' && e.id === id) as Extract<SinkEvent, { type: 'ended' }> | undefined,
+      `end of ${id}`,
+    );
   }
 }
 
@@ -192,7 +208,8 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
     responses,
     store,
     log,
-    waitLog: (text, n = 1) => log.waitFor((xs) => xs.filter((l) => l.includes(text)).length >= n || false, `${n}× log "${text}"`),
+    waitLog: (text, n = 1) =>
+      log.waitFor((xs) => xs.filter((l) => l.includes(text)).length >= n || false, `${n}× log "${text}"`),
     clock,
     async connect() {
       await provider.start(sink);
@@ -215,11 +232,22 @@ export async function withEngine(h: Harness, clock: Clock = h.clock) {
   engine.on((e) => events.push(e));
   await engine.addAccount(h.provider);
   const waitInvitation = (pred: (i: Invitation) => boolean = () => true) =>
-    events.waitFor((xs) => xs.flatMap((e) => (e.type === 'invitation' && pred(e.invitation) ? [e.invitation] : []))[0], 'an invitation');
+    events.waitFor(
+      (xs) => xs.flatMap((e) => (e.type === 'invitation' && pred(e.invitation) ? [e.invitation] : []))[0],
+      'an invitation',
+    );
   const waitEnded = (id: string) =>
-    events.waitFor((xs) => xs.find((e) => e.type === 'ended' && e.id === id) as Extract<EngineEvent, { type: 'ended' }> | undefined, `end of ${id}`);
+    events.waitFor(
+      (xs) => xs.find((e) => e.type === 'ended' && e.id === id) as Extract<EngineEvent, { type: 'ended' }> | undefined,
+      `end of ${id}`,
+    );
   const waitAccount = (state: AccountState) =>
-    events.waitFor((xs) => xs.find((e) => e.type === 'account' && e.state === state) as Extract<EngineEvent, { type: 'account' }> | undefined, `account ${state}`);
+    events.waitFor(
+      (xs) =>
+        xs.find((e) => e.type === 'account' && e.state === state) as
+          Extract<EngineEvent, { type: 'account' }> | undefined,
+      `account ${state}`,
+    );
   return { engine, events, waitInvitation, waitEnded, waitAccount };
 }
 
@@ -231,5 +259,7 @@ export function pathOf(href: string, origin: string): string {
 
 /** A URL without our own `timeout` parameter (what the server's link said). */
 export function withoutTimeout(url: string): string {
-  return url.replace(/([?&])timeout=\d+(&|$)/, (_m, pre: string, post: string) => (post ? pre : '')).replace(/[?&]$/, '');
+  return url
+    .replace(/([?&])timeout=\d+(&|$)/, (_m, pre: string, post: string) => (post ? pre : ''))
+    .replace(/[?&]$/, '');
 }

@@ -55,7 +55,10 @@ async function challengingServer(tokenHref: (origin: string) => string) {
 describe('UCWA HTTP layer', () => {
   it('answers a 401 with one grant and retries the same request with the token', async () => {
     const s = await challengingServer((o) => `${o}/token`);
-    const res = await client().request('POST', `${s.origin}/ucwa/x?ack=1`, { body: '{"a":1}', contentType: 'application/json' });
+    const res = await client().request('POST', `${s.origin}/ucwa/x?ack=1`, {
+      body: '{"a":1}',
+      contentType: 'application/json',
+    });
     expect(res.status).toBe(204);
     expect(s.requests.map((r) => `${r.method} ${r.url} ${r.headers.authorization ?? '-'} ${r.body}`)).toEqual([
       'POST /ucwa/x?ack=1 - {"a":1}',
@@ -80,7 +83,10 @@ describe('UCWA HTTP layer', () => {
         sendJson(res, 200, { access_token: 'never-good', expires_in: 3600 });
         return true;
       }
-      res.writeHead(401, { 'WWW-Authenticate': `MsRtcOAuth href="${server.origin}/token",grant_type="password"`, 'Content-Length': 0 });
+      res.writeHead(401, {
+        'WWW-Authenticate': `MsRtcOAuth href="${server.origin}/token",grant_type="password"`,
+        'Content-Length': 0,
+      });
       res.end();
       void req;
       return true;
@@ -92,13 +98,17 @@ describe('UCWA HTTP layer', () => {
 
   it('never sends the password to a token endpoint on another site', async () => {
     const s = await challengingServer((o) => `${o.replace('127.0.0.1', '127.0.0.2')}/token`);
-    const err = await client().request('GET', `${s.origin}/x`).catch((e: unknown) => e);
+    const err = await client()
+      .request('GET', `${s.origin}/x`)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UcwaError);
     expect(err).toMatchObject({ code: 'UntrustedSignIn', message: expect.stringMatching(/password was not sent/) });
     expect(s.requests.map((r) => r.url)).toEqual(['/x']);
   });
 
   it('refuses plain http to a non-loopback host before anything is sent', async () => {
-    await expect(client().request('GET', 'http://lyncweb.contoso.com/ucwa')).rejects.toMatchObject({ code: 'UnsafeLink' });
+    await expect(client().request('GET', 'http://lyncweb.contoso.com/ucwa')).rejects.toMatchObject({
+      code: 'UnsafeLink',
+    });
   });
 });

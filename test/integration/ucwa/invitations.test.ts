@@ -72,13 +72,20 @@ describe('incoming UCWA invitations', () => {
   });
 
   it('uses the account decline reason, or the settings default, as the default (first) reason', async () => {
-    const { h, waitInvitation } = await setup({ account: { declineReason: 'Local' }, deps: { defaultDeclineReason: () => 'Unknown' } });
+    const { h, waitInvitation } = await setup({
+      account: { declineReason: 'Local' },
+      deps: { defaultDeclineReason: () => 'Unknown' },
+    });
     h.sim.ucwa.ring('phoneAudio');
     const inv = await waitInvitation();
     expect(inv.defaultDeclineReason).toBe('Local');
     expect(inv.declineReasons[0]).toBe('Local');
 
-    const other = await harness({ simulator: h.sim, account: { id: 'second' }, deps: { defaultDeclineReason: () => 'Unknown' } });
+    const other = await harness({
+      simulator: h.sim,
+      account: { id: 'second' },
+      deps: { defaultDeclineReason: () => 'Unknown' },
+    });
     open.push(other);
     await other.connect();
     h.sim.ucwa.ring('phoneAudio'); // rings every endpoint of the user, this one too
@@ -89,7 +96,12 @@ describe('incoming UCWA invitations', () => {
 
   it('GETs an invitation announced without _embedded and rings with the same data', async () => {
     const { h, waitInvitation } = await setup();
-    const ring = h.sim.ucwa.ring('onlineMeeting', { embed: false, fromName: 'Ann', subject: 'Sync', message: 'Join us' });
+    const ring = h.sim.ucwa.ring('onlineMeeting', {
+      embed: false,
+      fromName: 'Ann',
+      subject: 'Sync',
+      message: 'Join us',
+    });
     const inv = await waitInvitation();
     const get = h.sim.server.requests.find((r) => r.method === 'GET' && r.url === pathOf(ring.href, h.sim.origin));
     expect(get?.headers.authorization).toMatch(/^Bearer /);
@@ -114,7 +126,10 @@ describe('incoming UCWA invitations', () => {
     const ring = h.sim.ucwa.ring('messaging');
     const inv = await waitInvitation();
     // wait until the invitation's `updated` copy (without accept/decline) has been handled
-    await h.responses.waitFor((xs) => xs.some((r) => r.body.includes('"updated"') && r.body.includes(pathOf(ring.href, h.sim.origin))), 'the updated copy');
+    await h.responses.waitFor(
+      (xs) => xs.some((r) => r.body.includes('"updated"') && r.body.includes(pathOf(ring.href, h.sim.origin))),
+      'the updated copy',
+    );
     await h.sim.ucwa.waitUntilListening();
     expect(await engine.decline(inv.id)).toEqual({ status: 'sent' });
     expect((await h.sim.ucwa.waitForDecline()).url).toBe(pathOf(ring.declineHref, h.sim.origin));
@@ -131,11 +146,19 @@ describe('incoming UCWA invitations', () => {
 
   const endings: [string, (h: Harness, r: ReturnType<Harness['sim']['ucwa']['ring']>) => void, string][] = [
     ['the caller hangs up (Canceled)', (h, r) => h.sim.ucwa.cancel(r), 'cancelled'],
-    ['answered on another device (Success, ConnectedElsewhere)', (h, r) => h.sim.ucwa.complete(r, { status: 'Success', subcode: 'ConnectedElsewhere' }), 'answeredElsewhere'],
+    [
+      'answered on another device (Success, ConnectedElsewhere)',
+      (h, r) => h.sim.ucwa.complete(r, { status: 'Success', subcode: 'ConnectedElsewhere' }),
+      'answeredElsewhere',
+    ],
     ['nobody answered (Missed)', (h, r) => h.sim.ucwa.complete(r, { subcode: 'Missed' }), 'missed'],
     ['it timed out (Timeout)', (h, r) => h.sim.ucwa.complete(r, { subcode: 'Timeout' }), 'missed'],
     ['declined elsewhere (Declined)', (h, r) => h.sim.ucwa.complete(r, { subcode: 'Declined' }), 'declined'],
-    ['a failure for another reason (Failure, Busy)', (h, r) => h.sim.ucwa.complete(r, { status: 'Failure', subcode: 'Busy' }), 'failed'],
+    [
+      'a failure for another reason (Failure, Busy)',
+      (h, r) => h.sim.ucwa.complete(r, { status: 'Failure', subcode: 'Busy' }),
+      'failed',
+    ],
     ['a success without a reason', (h, r) => h.sim.ucwa.complete(r, { status: 'Success' }), 'answeredElsewhere'],
   ];
   for (const [what, end, outcome] of endings) {

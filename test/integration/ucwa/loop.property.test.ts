@@ -22,10 +22,25 @@ const appPath = () => new URL(h.sim.ucwa.applications()[0]!.href, h.sim.origin).
 
 const junkText = fc.oneof(
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('', 'null', '[]', '{}', '{"_links":', '{"_links":{"next":{"href":', '<html>502</html>', '\u0000\u0001'),
+  fc.constantFrom(
+    '',
+    'null',
+    '[]',
+    '{}',
+    '{"_links":',
+    '{"_links":{"next":{"href":',
+    '<html>502</html>',
+    '\u0000\u0001',
+  ),
 );
 const anyHref = fc.oneof(
-  fc.constantFrom('http://evil.example/ucwa/events?ack=2', 'javascript:alert(1)', 'data:text/plain,x', '', '//evil.example/x'),
+  fc.constantFrom(
+    'http://evil.example/ucwa/events?ack=2',
+    'javascript:alert(1)',
+    'data:text/plain,x',
+    '',
+    '//evil.example/x',
+  ),
   fc.string({ maxLength: 40 }),
   fc.nat().map((n) => `${appPath()}/events?ack=${n}`), // a wrong ack: the server answers resync
   fc.nat().map((n) => `/nowhere/${n}`), // 404: the provider re-creates its application
@@ -34,7 +49,13 @@ const hostileEvent = fc.record(
   {
     link: fc.oneof(
       fc.record({
-        rel: fc.constantFrom('messagingInvitation', 'phoneAudioInvitation', 'onlineMeetingInvitation', 'audioVideoInvitation', 'conversation'),
+        rel: fc.constantFrom(
+          'messagingInvitation',
+          'phoneAudioInvitation',
+          'onlineMeetingInvitation',
+          'audioVideoInvitation',
+          'conversation',
+        ),
         href: anyHref,
       }),
       fc.anything(),
@@ -63,13 +84,26 @@ const hostileEvent = fc.record(
 const hostileBody = fc
   .record(
     {
-      _links: fc.oneof(fc.record({ next: fc.record({ href: anyHref }) }), fc.record({ resync: fc.record({ href: anyHref }) }), fc.anything()),
-      sender: fc.oneof(fc.array(fc.record({ rel: fc.string(), href: fc.string(), events: fc.array(hostileEvent, { maxLength: 4 }) }), { maxLength: 3 }), fc.anything()),
+      _links: fc.oneof(
+        fc.record({ next: fc.record({ href: anyHref }) }),
+        fc.record({ resync: fc.record({ href: anyHref }) }),
+        fc.anything(),
+      ),
+      sender: fc.oneof(
+        fc.array(fc.record({ rel: fc.string(), href: fc.string(), events: fc.array(hostileEvent, { maxLength: 4 }) }), {
+          maxLength: 3,
+        }),
+        fc.anything(),
+      ),
     },
     { requiredKeys: [] },
   )
   .map((b) => JSON.stringify(b) ?? 'undefined');
-const rawBody = fc.oneof(junkText, hostileBody, hostileBody.chain((s) => fc.nat(s.length).map((n) => s.slice(0, n))));
+const rawBody = fc.oneof(
+  junkText,
+  hostileBody,
+  hostileBody.chain((s) => fc.nat(s.length).map((n) => s.slice(0, n))),
+);
 
 describe('the running loop under hostile P-GET answers (property)', () => {
   it('keeps ringing real invitations and only ever reports valid ones', async () => {

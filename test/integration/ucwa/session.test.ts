@@ -51,19 +51,29 @@ describe('UCWA sign-in and session', () => {
       endpointId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       culture: 'en-US',
     });
-    expect(JSON.parse(r[5]!.body)).toMatchObject({ supportedModalities: expect.arrayContaining(['Messaging', 'PhoneAudio']) });
+    expect(JSON.parse(r[5]!.body)).toMatchObject({
+      supportedModalities: expect.arrayContaining(['Messaging', 'PhoneAudio']),
+    });
     // every request after the grant carries the token, including the P-GET
-    for (const req of r.slice(3)) expect(req.headers.authorization, `${req.method} ${req.path}`).toBe(r[3]!.headers.authorization);
+    for (const req of r.slice(3))
+      expect(req.headers.authorization, `${req.method} ${req.path}`).toBe(r[3]!.headers.authorization);
     expect(h.sim.ucwa.pgetUrls()[0]).toMatch(/\/events\?ack=[^&]+&timeout=180$/);
     expect(h.sink.states()).toEqual(['connecting', 'connected']);
   });
 
   it('never writes the password or the token to its log', async () => {
-    const h = await make({ sim: { ucwa: { users: [{ username: 'lene@softphone.test', password: 'S3cr3t-Pa55-w0rd' }] } }, account: { username: 'lene@softphone.test', sipAddress: 'lene@softphone.test' }, password: 'S3cr3t-Pa55-w0rd' });
+    const h = await make({
+      sim: { ucwa: { users: [{ username: 'lene@softphone.test', password: 'S3cr3t-Pa55-w0rd' }] } },
+      account: { username: 'lene@softphone.test', sipAddress: 'lene@softphone.test' },
+      password: 'S3cr3t-Pa55-w0rd',
+    });
     await h.connect();
     h.sim.ucwa.ring('messaging');
     await h.sink.waitRinging();
-    const token = h.sim.server.requests.find((q) => q.headers.authorization)!.headers.authorization!.toString().replace(/^Bearer /, '');
+    const token = h.sim.server.requests
+      .find((q) => q.headers.authorization)!
+      .headers.authorization!.toString()
+      .replace(/^Bearer /, '');
     const log = h.log.items.join('\n');
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain('S3cr3t-Pa55-w0rd');
@@ -74,7 +84,10 @@ describe('UCWA sign-in and session', () => {
     const h = await make({ password: 'wrong' });
     await h.provider.start(h.sink);
     const { error } = await h.sink.waitState('error');
-    expect(error).toMatchObject({ code: 'InvalidCredentials', message: expect.stringMatching(/user name or password/) });
+    expect(error).toMatchObject({
+      code: 'InvalidCredentials',
+      message: expect.stringMatching(/user name or password/),
+    });
     expect(h.sim.server.requests.filter((r) => r.path.endsWith('/oauthtoken'))).toHaveLength(1);
     expect(h.sim.ucwa.applicationsCreated()).toHaveLength(0);
   });
@@ -92,19 +105,25 @@ describe('UCWA sign-in and session', () => {
     sims.push(sim);
     const asked: string[] = [];
     // Plays DNS: the internal name does not resolve, the external one is the simulator.
-    const network = (inner: Fetch): Fetch => (input, init) => {
-      const url = String(input);
-      if (url.startsWith('https://lyncdiscoverinternal.')) {
-        asked.push(url);
-        return Promise.reject(new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND') }));
-      }
-      if (url.startsWith('https://lyncdiscover.')) {
-        asked.push(url);
-        return inner(sim.ucwa.discoveryUrl, init);
-      }
-      return inner(input, init);
-    };
-    const h = await make({ simulator: sim, network, account: { discoveryUrl: undefined, sipAddress: 'sip:demo@softphone.test' } });
+    const network =
+      (inner: Fetch): Fetch =>
+      (input, init) => {
+        const url = String(input);
+        if (url.startsWith('https://lyncdiscoverinternal.')) {
+          asked.push(url);
+          return Promise.reject(new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND') }));
+        }
+        if (url.startsWith('https://lyncdiscover.')) {
+          asked.push(url);
+          return inner(sim.ucwa.discoveryUrl, init);
+        }
+        return inner(input, init);
+      };
+    const h = await make({
+      simulator: sim,
+      network,
+      account: { discoveryUrl: undefined, sipAddress: 'sip:demo@softphone.test' },
+    });
     await h.connect();
     expect(asked).toEqual(['https://lyncdiscoverinternal.softphone.test/', 'https://lyncdiscover.softphone.test/']);
   });
@@ -112,7 +131,9 @@ describe('UCWA sign-in and session', () => {
   it('follows autodiscover redirect hops to the root', async () => {
     const h = await make({ sim: { ucwa: { rootRedirects: 2 } } });
     await h.connect();
-    const roots = h.sim.server.requests.filter((r) => r.path.endsWith('/autodiscoverservice.svc/root')).map((r) => r.path);
+    const roots = h.sim.server.requests
+      .filter((r) => r.path.endsWith('/autodiscoverservice.svc/root'))
+      .map((r) => r.path);
     expect(roots).toEqual([
       '/autodiscover/autodiscoverservice.svc/root',
       '/hop1/autodiscover/autodiscoverservice.svc/root',
@@ -124,7 +145,9 @@ describe('UCWA sign-in and session', () => {
     it(`follows a user redirect to another pool (${target}) and authenticates again there`, async () => {
       const h = await make({ sim: { ucwa: { userRedirect: target } } });
       await h.connect();
-      const tokenPosts = h.sim.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/oauthtoken')).map((r) => r.path);
+      const tokenPosts = h.sim.server.requests
+        .filter((r) => r.method === 'POST' && r.path.endsWith('/oauthtoken'))
+        .map((r) => r.path);
       expect(tokenPosts).toEqual(['/WebTicket/oauthtoken', '/pool2/WebTicket/oauthtoken']);
       expect(h.sim.ucwa.applicationsCreated()[0]!.href).toMatch(/^(http:\/\/127\.0\.0\.1:\d+)?\/pool2\/ucwa\//);
       h.sim.ucwa.ring('phoneAudio');
@@ -172,7 +195,11 @@ describe('UCWA sign-in and session', () => {
 
   it('gets a new token before the old one expires, without waiting for a 401', async () => {
     const clock = new ManualClock();
-    const h = await make({ clock, sim: { ucwa: { tokenLifetimeSec: 300, now: () => clock.now() } }, deps: { pgetTimeoutSec: 1800 } });
+    const h = await make({
+      clock,
+      sim: { ucwa: { tokenLifetimeSec: 300, now: () => clock.now() } },
+      deps: { pgetTimeoutSec: 1800 },
+    });
     await h.connect();
     const tokenPosts = () => h.sim.server.requests.filter((r) => r.path.endsWith('/oauthtoken'));
     clock.advance(3 * 60_000); // activity at 180 s: the token is still good

@@ -88,7 +88,11 @@ describe('Graph notification parsing', () => {
       '/beta/app/calls/c9',
       '/communications/calls/c9/',
     ]) {
-      expect(parseNotification({ changeType: 'deleted', resourceUrl: url })).toEqual({ kind: 'ended', callId: 'c9', via: 'deleted' });
+      expect(parseNotification({ changeType: 'deleted', resourceUrl: url })).toEqual({
+        kind: 'ended',
+        callId: 'c9',
+        via: 'deleted',
+      });
     }
   });
 
@@ -96,19 +100,40 @@ describe('Graph notification parsing', () => {
     const ev = parseNotification({
       changeType: 'created',
       resourceUrl: '/communications/calls/c2',
-      resourceData: [{ '@odata.type': '#microsoft.graph.participant' }, { '@odata.type': '#microsoft.graph.call', state: 'incoming' }],
+      resourceData: [
+        { '@odata.type': '#microsoft.graph.participant' },
+        { '@odata.type': '#microsoft.graph.call', state: 'incoming' },
+      ],
     });
     expect(ev).toMatchObject({ kind: 'incoming', callId: 'c2' });
   });
 
   it('compares states case-insensitively', () => {
-    expect(parseNotification({ changeType: 'created', resourceUrl: '/communications/calls/c', resourceData: { state: 'Incoming' } })).toMatchObject({ kind: 'incoming' });
-    expect(parseNotification({ changeType: 'updated', resourceUrl: '/communications/calls/c', resourceData: { state: 'Terminated' } })).toEqual({
+    expect(
+      parseNotification({
+        changeType: 'created',
+        resourceUrl: '/communications/calls/c',
+        resourceData: { state: 'Incoming' },
+      }),
+    ).toMatchObject({ kind: 'incoming' });
+    expect(
+      parseNotification({
+        changeType: 'updated',
+        resourceUrl: '/communications/calls/c',
+        resourceData: { state: 'Terminated' },
+      }),
+    ).toEqual({
       kind: 'ended',
       callId: 'c',
       via: 'terminated',
     });
-    expect(parseNotification({ changeType: 'updated', resourceUrl: '/communications/calls/c', resourceData: { state: 'Established' } })).toEqual({
+    expect(
+      parseNotification({
+        changeType: 'updated',
+        resourceUrl: '/communications/calls/c',
+        resourceData: { state: 'Established' },
+      }),
+    ).toEqual({
       kind: 'answered',
       callId: 'c',
       state: 'established',
@@ -116,19 +141,49 @@ describe('Graph notification parsing', () => {
   });
 
   it('does not mistake a participant or operation update for the call', () => {
-    const ev = parseNotification({ changeType: 'deleted', resourceUrl: '/communications/calls/c/operations/op1', resourceData: {} });
+    const ev = parseNotification({
+      changeType: 'deleted',
+      resourceUrl: '/communications/calls/c/operations/op1',
+      resourceData: {},
+    });
     expect(ev.kind).toBe('ignored');
-    const roster = parseNotification({ changeType: 'updated', resourceUrl: '/communications/calls/c/participants', resourceData: [] });
+    const roster = parseNotification({
+      changeType: 'updated',
+      resourceUrl: '/communications/calls/c/participants',
+      resourceData: [],
+    });
     expect(roster.kind).toBe('ignored');
   });
 
   it('ignores an outgoing call and states that need no action', () => {
-    expect(parseNotification({ changeType: 'created', resourceUrl: '/communications/calls/c', resourceData: { state: 'incoming', direction: 'outgoing' } }).kind).toBe('ignored');
-    expect(parseNotification({ changeType: 'updated', resourceUrl: '/communications/calls/c', resourceData: { state: 'terminating' } }).kind).toBe('ignored');
+    expect(
+      parseNotification({
+        changeType: 'created',
+        resourceUrl: '/communications/calls/c',
+        resourceData: { state: 'incoming', direction: 'outgoing' },
+      }).kind,
+    ).toBe('ignored');
+    expect(
+      parseNotification({
+        changeType: 'updated',
+        resourceUrl: '/communications/calls/c',
+        resourceData: { state: 'terminating' },
+      }).kind,
+    ).toBe('ignored');
   });
 
   it('skips malformed entries with a reason and never throws', () => {
-    const bad: unknown[] = [null, 42, 'x', [], {}, { changeType: 'exploded' }, { changeType: 'created' }, { changeType: 'created', resourceUrl: 7 }, { changeType: 'created', resourceUrl: '/communications/calls/c' }];
+    const bad: unknown[] = [
+      null,
+      42,
+      'x',
+      [],
+      {},
+      { changeType: 'exploded' },
+      { changeType: 'created' },
+      { changeType: 'created', resourceUrl: 7 },
+      { changeType: 'created', resourceUrl: '/communications/calls/c' },
+    ];
     const events = parseNotifications({ value: bad });
     expect(events).toHaveLength(bad.length);
     for (const ev of events) {
@@ -161,8 +216,14 @@ describe('Graph caller and modality', () => {
     expect(ident({ user: { id: 'u1', displayName: 'Adele Vance' } })).toEqual({ name: 'Adele Vance', uri: 'u1' });
     expect(ident({ phone: { id: '+14255550123' } })).toEqual({ name: '+14255550123', uri: 'tel:+14255550123' });
     expect(ident({ guest: { id: 'g1', displayName: 'Visitor' } })).toEqual({ name: 'Visitor', uri: 'g1' });
-    expect(ident({ application: { id: 'a1', displayName: 'Contoso IVR' } })).toEqual({ name: 'Contoso IVR', uri: 'a1' });
-    expect(ident({ applicationInstance: { id: 'ai', displayName: 'Front desk' } })).toEqual({ name: 'Front desk', uri: 'ai' });
+    expect(ident({ application: { id: 'a1', displayName: 'Contoso IVR' } })).toEqual({
+      name: 'Contoso IVR',
+      uri: 'a1',
+    });
+    expect(ident({ applicationInstance: { id: 'ai', displayName: 'Front desk' } })).toEqual({
+      name: 'Front desk',
+      uri: 'ai',
+    });
   });
 
   it('shows "Unknown caller" when the caller is encrypted, nameless or missing', () => {

@@ -7,7 +7,9 @@ describe('Graph reject URL', () => {
   });
 
   it('uses beta /communications when asked', () => {
-    expect(rejectUrl({ apiVersion: 'beta' }, 'abc')).toBe('https://graph.microsoft.com/beta/communications/calls/abc/reject');
+    expect(rejectUrl({ apiVersion: 'beta' }, 'abc')).toBe(
+      'https://graph.microsoft.com/beta/communications/calls/abc/reject',
+    );
   });
 
   it('uses the seed’s beta /app path for rejectPath "app", whatever the version', () => {

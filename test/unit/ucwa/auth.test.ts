@@ -33,12 +33,17 @@ describe('MsRtcOAuth challenge', () => {
 
   it('tolerates spacing, case, unquoted values, a relative href and other schemes around it', () => {
     expect(
-      findMsRtcOAuth('Negotiate abc==, NTLM, msrtcoauth  HREF = /WebTicket/oauthtoken ,  Grant_Type=password, Basic realm="x"', REQ),
+      findMsRtcOAuth(
+        'Negotiate abc==, NTLM, msrtcoauth  HREF = /WebTicket/oauthtoken ,  Grant_Type=password, Basic realm="x"',
+        REQ,
+      ),
     ).toEqual({ href: 'https://lyncweb.contoso.com/WebTicket/oauthtoken', grantTypes: ['password'] });
   });
 
   it('keeps escaped quotes inside a quoted value', () => {
-    expect(parseWwwAuthenticate('Basic realm="a \\"b\\", c"')).toEqual([{ scheme: 'Basic', params: { realm: 'a "b", c' } }]);
+    expect(parseWwwAuthenticate('Basic realm="a \\"b\\", c"')).toEqual([
+      { scheme: 'Basic', params: { realm: 'a "b", c' } },
+    ]);
   });
 
   it('is absent when there is no MsRtcOAuth challenge or its href is unusable', () => {
@@ -58,7 +63,10 @@ describe('MsRtcOAuth challenge', () => {
 describe('WWW-Authenticate parsing (property)', () => {
   it('terminates and never throws on arbitrary header text', async () => {
     const fc = (await import('fast-check')).default;
-    const piece = fc.oneof(fc.string(), fc.constantFrom('"', ',', '=', ' ', '\\', 'MsRtcOAuth', 'href=', 'grant_type="', 'Bearer'));
+    const piece = fc.oneof(
+      fc.string(),
+      fc.constantFrom('"', ',', '=', ' ', '\\', 'MsRtcOAuth', 'href=', 'grant_type="', 'Bearer'),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
         const v = parts.join('');

@@ -25,12 +25,19 @@ describe('data: URIs', () => {
   });
 
   it('defaults to text/plain and utf-8, and tolerates a lone percent sign', () => {
-    expect(parseDataUri('data:,a%20b')).toMatchObject({ mediaType: 'text/plain', charset: 'utf-8', base64: false, text: 'a b' });
+    expect(parseDataUri('data:,a%20b')).toMatchObject({
+      mediaType: 'text/plain',
+      charset: 'utf-8',
+      base64: false,
+      text: 'a b',
+    });
     expect(decodeDataUriText('data:,100%+sure')).toBe('100% sure');
   });
 
   it('reduces an HTML message to its text', () => {
-    expect(decodeDataUriText(`data:text/html;charset=utf-8,${encodeURIComponent('<p>Hi <b>there</b> &amp; you</p>')}`)).toBe('Hi there & you');
+    expect(
+      decodeDataUriText(`data:text/html;charset=utf-8,${encodeURIComponent('<p>Hi <b>there</b> &amp; you</p>')}`),
+    ).toBe('Hi there & you');
     expect(htmlToText('a<br/>b<script>alert(1)</script>&#x263A;')).toBe('a\nb☺');
   });
 

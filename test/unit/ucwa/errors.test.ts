@@ -10,9 +10,16 @@ import {
 describe('UCWA error bodies', () => {
   it('parses the JSON error shape', () => {
     expect(
-      parseErrorBody('{"code":"Conflict","subcode":"PGetReplaced","message":"replaced","debugInfo":{}}', 'application/json; charset=utf-8'),
+      parseErrorBody(
+        '{"code":"Conflict","subcode":"PGetReplaced","message":"replaced","debugInfo":{}}',
+        'application/json; charset=utf-8',
+      ),
     ).toEqual({ code: 'Conflict', subcode: 'PGetReplaced', message: 'replaced' });
-    expect(parseErrorBody('{"code":"NotFound"}', 'application/json')).toEqual({ code: 'NotFound', subcode: null, message: null });
+    expect(parseErrorBody('{"code":"NotFound"}', 'application/json')).toEqual({
+      code: 'NotFound',
+      subcode: null,
+      message: null,
+    });
   });
 
   it('parses the XML error shape', () => {
@@ -20,7 +27,11 @@ describe('UCWA error bodies', () => {
       '<?xml version="1.0" encoding="utf-8"?><reason xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">' +
       '<property name="code">ServiceFailure</property><property name="subcode">CallbackChannelError</property>' +
       '<property name="message">a &amp; b</property></reason>';
-    expect(parseErrorBody(xml, 'application/xml')).toEqual({ code: 'ServiceFailure', subcode: 'CallbackChannelError', message: 'a & b' });
+    expect(parseErrorBody(xml, 'application/xml')).toEqual({
+      code: 'ServiceFailure',
+      subcode: 'CallbackChannelError',
+      message: 'a & b',
+    });
   });
 
   it('does not mistake a proxy page or junk for a UCWA error', () => {
@@ -57,7 +68,9 @@ describe('messages a person understands', () => {
     expect(toAccountError(409, { code: 'Conflict', subcode: 'PGetReplaced', message: null }, 'events').message).toMatch(
       /Another copy of this app/,
     );
-    expect(toAccountError(410, { code: 'Gone', subcode: 'InactiveApplicationExpired', message: null }, 'events')).toMatchObject({
+    expect(
+      toAccountError(410, { code: 'Gone', subcode: 'InactiveApplicationExpired', message: null }, 'events'),
+    ).toMatchObject({
       status: 410,
       code: 'Gone',
       subcode: 'InactiveApplicationExpired',
@@ -71,7 +84,11 @@ describe('messages a person understands', () => {
     );
     expect(describeUcwaError(502, null, 'events')).toMatch(/proxy or gateway .* HTTP 502/);
     expect(describeUcwaError(null, null, 'request')).toMatch(/No answer came from the server/);
-    expect(toDeclineError(404, null)).toMatchObject({ code: 'NotFound', subcode: null, message: expect.stringMatching(/no longer exists/) });
+    expect(toDeclineError(404, null)).toMatchObject({
+      code: 'NotFound',
+      subcode: null,
+      message: expect.stringMatching(/no longer exists/),
+    });
     expect(toDeclineError(418, null).code).toBe('Http418');
   });
 });

@@ -6,7 +6,9 @@ describe('reconnect backoff', () => {
   it('doubles from the base, jitters within the upper half, and is capped', () => {
     const o = { baseMs: 1000, capMs: 8000 };
     expect([1, 2, 3, 4, 5, 40].map((n) => backoffDelay(n, () => 0, o))).toEqual([500, 1000, 2000, 4000, 4000, 4000]);
-    expect([1, 2, 3, 4, 5, 40].map((n) => backoffDelay(n, () => 0.999999, o))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 40].map((n) => backoffDelay(n, () => 0.999999, o))).toEqual([
+      1000, 2000, 4000, 8000, 8000, 8000,
+    ]);
     expect(backoffDelay(1, () => 5, o)).toBe(1000);
     expect(backoffDelay(1, () => Number.NaN, o)).toBeGreaterThanOrEqual(0);
   });

@@ -13,7 +13,14 @@ function pipeline(body: unknown) {
   for (const h of batch.happenings) {
     if (h.kind === 'invitationStarted' && h.resource && isIncoming(h.resource)) {
       invitations.push(
-        toInvitation({ accountId: 'acc', rel: h.rel, href: h.href, resource: h.resource, now: 1_700_000_000_000, defaultDeclineReason: 'Global' }),
+        toInvitation({
+          accountId: 'acc',
+          rel: h.rel,
+          href: h.href,
+          resource: h.resource,
+          now: 1_700_000_000_000,
+          defaultDeclineReason: 'Global',
+        }),
       );
       actionLinksOf(h.resource, BASE);
     }
@@ -50,17 +57,42 @@ const rel = fc.constantFrom(
   'me',
   '__proto__',
 );
-const value: fc.Arbitrary<unknown> = fc.oneof(hostileString, fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.jsonValue());
-const link = fc.oneof(fc.record({ href: hostileString, title: fc.option(value) }), fc.array(fc.record({ href: hostileString })), value);
+const value: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.jsonValue(),
+);
+const link = fc.oneof(
+  fc.record({ href: hostileString, title: fc.option(value) }),
+  fc.array(fc.record({ href: hostileString })),
+  value,
+);
 const invitationResource = fc.record(
   {
     direction: fc.oneof(fc.constantFrom('Incoming', 'incoming', 'Outgoing'), value),
     importance: fc.oneof(fc.constantFrom('Normal', 'Urgent', 'Emergency', 'URGENT'), value),
     subject: fc.oneof(hostileString, value),
     message: fc.oneof(hostileString, value),
-    _links: fc.oneof(fc.record({ message: link, decline: link, accept: link, from: link }, { requiredKeys: [] }), value),
+    _links: fc.oneof(
+      fc.record({ message: link, decline: link, accept: link, from: link }, { requiredKeys: [] }),
+      value,
+    ),
     _embedded: fc.oneof(
-      fc.record({ from: fc.oneof(fc.record({ name: fc.oneof(hostileString, value), uri: fc.oneof(hostileString, value) }, { requiredKeys: [] }), value) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          from: fc.oneof(
+            fc.record(
+              { name: fc.oneof(hostileString, value), uri: fc.oneof(hostileString, value) },
+              { requiredKeys: [] },
+            ),
+            value,
+          ),
+        },
+        { requiredKeys: [] },
+      ),
       value,
     ),
   },
@@ -72,7 +104,13 @@ const event = fc.oneof(
       link: fc.oneof(fc.record({ rel, href: hostileString }, { requiredKeys: [] }), value),
       type: fc.oneof(fc.constantFrom('started', 'updated', 'completed', 'deleted', 'added', 'STARTED'), value),
       status: fc.oneof(fc.constantFrom('Success', 'Failure'), value),
-      reason: fc.oneof(fc.record({ code: value, subcode: fc.oneof(fc.constantFrom('Declined', 'Canceled', 'Missed'), value), message: value }, { requiredKeys: [] }), value),
+      reason: fc.oneof(
+        fc.record(
+          { code: value, subcode: fc.oneof(fc.constantFrom('Declined', 'Canceled', 'Missed'), value), message: value },
+          { requiredKeys: [] },
+        ),
+        value,
+      ),
       _embedded: fc.oneof(
         fc.dictionary(rel, invitationResource),
         fc.dictionary(rel, fc.array(invitationResource, { maxLength: 2 })),
@@ -88,7 +126,16 @@ const body = fc.oneof(
     {
       _links: fc.oneof(fc.dictionary(fc.constantFrom('self', 'next', 'resume', 'resync', '__proto__'), link), value),
       sender: fc.oneof(
-        fc.array(fc.oneof(fc.record({ rel: value, href: value, events: fc.oneof(fc.array(event, { maxLength: 6 }), event, value) }, { requiredKeys: [] }), value), { maxLength: 5 }),
+        fc.array(
+          fc.oneof(
+            fc.record(
+              { rel: value, href: value, events: fc.oneof(fc.array(event, { maxLength: 6 }), event, value) },
+              { requiredKeys: [] },
+            ),
+            value,
+          ),
+          { maxLength: 5 },
+        ),
         value,
       ),
     },
@@ -109,7 +156,8 @@ describe('event parsing under arbitrary input (property)', () => {
           const parsed = invitationSchema.safeParse(inv);
           if (!parsed.success) throw new Error(`invalid invitation: ${parsed.error.message}`);
         }
-        if (batch.continuation) expect(batch.continuation.href).toMatch(/^https:\/\/|^http:\/\/(127\.|localhost|\[::1\])/);
+        if (batch.continuation)
+          expect(batch.continuation.href).toMatch(/^https:\/\/|^http:\/\/(127\.|localhost|\[::1\])/);
       }),
       { numRuns: 600 },
     );
@@ -139,7 +187,10 @@ describe('event parsing under arbitrary input (property)', () => {
           type: 'started',
           _embedded: { phoneAudioInvitation: { ...r, direction: 'Incoming' } },
         }));
-        const { invitations } = pipeline({ _links: { next: { href: '/n' } }, sender: [{ rel: 'communication', events }] });
+        const { invitations } = pipeline({
+          _links: { next: { href: '/n' } },
+          sender: [{ rel: 'communication', events }],
+        });
         expect(invitations.map((i) => i.id)).toEqual(
           resources.map((_, i) => `acc:https://lyncweb.contoso.com/ucwa/a/1/communication/phoneAudioInvitations/${i}`),
         );

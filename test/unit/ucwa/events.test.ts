@@ -44,7 +44,10 @@ describe("Microsoft's ReceiveAnIM trace through the parser", () => {
     ]);
     const b = parseEventBatch(JSON.parse(fixture('step10-events-ack4-invitation-updated')), BASE);
     expect(b.happenings).toHaveLength(1);
-    expect(b.happenings[0]).toMatchObject({ kind: 'invitationUpdated', href: `${APP}/communication/messagingInvitations/6408` });
+    expect(b.happenings[0]).toMatchObject({
+      kind: 'invitationUpdated',
+      href: `${APP}/communication/messagingInvitations/6408`,
+    });
   });
 
   it('step 15: the invitation completed with status Success, identified by the event link href', () => {
@@ -59,7 +62,14 @@ describe("Microsoft's ReceiveAnIM trace through the parser", () => {
         reason: null,
       }),
     ]);
-    expect(b.happenings.map((h) => h.kind)).toEqual(['resource', 'resource', 'resource', 'resource', 'resource', 'invitationCompleted']);
+    expect(b.happenings.map((h) => h.kind)).toEqual([
+      'resource',
+      'resource',
+      'resource',
+      'resource',
+      'resource',
+      'invitationCompleted',
+    ]);
   });
 
   it('step 16: a message completed is not an invitation event', () => {
@@ -94,7 +104,15 @@ describe('event batch parsing rules', () => {
     const b = parseEventBatch(
       {
         _links: { next: { href: 'https://fe2.contoso.com/ucwa/e?ack=9' } },
-        sender: [{ rel: 'communication', events: [inv('started'), { ...inv('updated'), link: { rel: 'phoneAudioInvitation', href: 'https://fe2.contoso.com/abs/9' } }] }],
+        sender: [
+          {
+            rel: 'communication',
+            events: [
+              inv('started'),
+              { ...inv('updated'), link: { rel: 'phoneAudioInvitation', href: 'https://fe2.contoso.com/abs/9' } },
+            ],
+          },
+        ],
       },
       BASE,
     );
@@ -112,17 +130,26 @@ describe('event batch parsing rules', () => {
         sender: [
           { rel: 'communication', events: [inv('started')] },
           { rel: 'conversation', events: [{ link: { rel: 'participant', href: '/p' }, type: 'added' }] },
-          { rel: 'communication', events: [inv('completed', { status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'Canceled' } })] },
+          {
+            rel: 'communication',
+            events: [inv('completed', { status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'Canceled' } })],
+          },
         ],
       },
       BASE,
     );
     expect(b.happenings.map((h) => h.kind)).toEqual(['invitationStarted', 'resource', 'invitationCompleted']);
-    expect(b.happenings[2]).toMatchObject({ status: 'Failure', reason: { code: 'RemoteFailure', subcode: 'Canceled' } });
+    expect(b.happenings[2]).toMatchObject({
+      status: 'Failure',
+      reason: { code: 'RemoteFailure', subcode: 'Canceled' },
+    });
   });
 
   it('turns a deleted invitation into a completion without status', () => {
-    const b = parseEventBatch({ _links: { next: { href: '/n' } }, sender: [{ rel: 'communication', events: [inv('deleted')] }] }, BASE);
+    const b = parseEventBatch(
+      { _links: { next: { href: '/n' } }, sender: [{ rel: 'communication', events: [inv('deleted')] }] },
+      BASE,
+    );
     expect(b.happenings[0]).toMatchObject({ kind: 'invitationCompleted', status: null });
   });
 
@@ -143,7 +170,11 @@ describe('event batch parsing rules', () => {
               { link: { rel: 'messagingInvitation', href: '/m/1' } },
               { link: { rel: 'messagingInvitation', href: 'http://evil.example/m' }, type: 'started' },
               { link: { rel: 'messagingInvitation', href: '/m/2' }, type: 'exploded' },
-              { link: { rel: 'messagingInvitation', href: '/m/3' }, type: 'STARTED', _embedded: { messagingInvitation: 'str' } },
+              {
+                link: { rel: 'messagingInvitation', href: '/m/3' },
+                type: 'STARTED',
+                _embedded: { messagingInvitation: 'str' },
+              },
             ],
           },
         ],
@@ -151,7 +182,12 @@ describe('event batch parsing rules', () => {
       BASE,
     );
     expect(b.happenings).toEqual([
-      { kind: 'invitationStarted', rel: 'messagingInvitation', href: 'https://lyncweb.contoso.com/m/3', resource: null },
+      {
+        kind: 'invitationStarted',
+        rel: 'messagingInvitation',
+        href: 'https://lyncweb.contoso.com/m/3',
+        resource: null,
+      },
     ]);
     expect(b.problems.length).toBeGreaterThanOrEqual(8);
     expect(b.problems.join('\n')).not.toMatch(/str/);
@@ -162,7 +198,10 @@ describe('event batch parsing rules', () => {
       happenings: [],
       problems: [],
     });
-    const b = parseEventBatch({ _links: { next: { href: '/n' } }, sender: { rel: 'communication', events: inv('started') } }, BASE);
+    const b = parseEventBatch(
+      { _links: { next: { href: '/n' } }, sender: { rel: 'communication', events: inv('started') } },
+      BASE,
+    );
     expect(b.happenings.map((h) => h.kind)).toEqual(['invitationStarted']);
   });
 

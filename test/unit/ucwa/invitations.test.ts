@@ -17,9 +17,15 @@ const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 function traceInvitation() {
   const body = JSON.parse(
-    readFileSync(new URL('../../fixtures/ucwa/receive-an-im/step08-events-ack2-invitation-started.json', import.meta.url), 'utf8'),
+    readFileSync(
+      new URL('../../fixtures/ucwa/receive-an-im/step08-events-ack2-invitation-started.json', import.meta.url),
+      'utf8',
+    ),
   ) as unknown;
-  const started = parseEventBatch(body, `${APP}/events?ack=2`).happenings[0] as Extract<Happening, { kind: 'invitationStarted' }>;
+  const started = parseEventBatch(body, `${APP}/events?ack=2`).happenings[0] as Extract<
+    Happening,
+    { kind: 'invitationStarted' }
+  >;
   return started;
 }
 
@@ -27,7 +33,14 @@ describe('invitation mapping', () => {
   it("maps the trace's incoming IM to a valid Invitation", () => {
     const h = traceInvitation();
     expect(isIncoming(h.resource!)).toBe(true);
-    const inv = toInvitation({ accountId: 'work', rel: h.rel, href: h.href, resource: h.resource!, now: NOW, defaultDeclineReason: 'Global' });
+    const inv = toInvitation({
+      accountId: 'work',
+      rel: h.rel,
+      href: h.href,
+      resource: h.resource!,
+      now: NOW,
+      defaultDeclineReason: 'Global',
+    });
     expect(inv).toEqual({
       id: `work:${APP}/communication/messagingInvitations/6408`,
       accountId: 'work',
@@ -58,14 +71,28 @@ describe('invitation mapping', () => {
       ['audioVideoInvitation', 'video'],
     ];
     for (const [rel, modality] of kinds) {
-      const inv = toInvitation({ accountId: 'a', rel, href: `${APP}/x/${rel}`, resource: { direction: 'Incoming' }, now: NOW, defaultDeclineReason: 'Global' });
+      const inv = toInvitation({
+        accountId: 'a',
+        rel,
+        href: `${APP}/x/${rel}`,
+        resource: { direction: 'Incoming' },
+        now: NOW,
+        defaultDeclineReason: 'Global',
+      });
       expect(inv.modality).toBe(modality);
     }
   });
 
   it('puts the account default reason first and uses it as the default', () => {
     expect(declineReasonsWithDefault('Local')).toEqual(['Local', 'Global', ...CALL_DECLINE_REASONS.slice(2)]);
-    const inv = toInvitation({ accountId: 'a', rel: 'phoneAudioInvitation', href: `${APP}/p/1`, resource: { direction: 'Incoming' }, now: NOW, defaultDeclineReason: 'Local' });
+    const inv = toInvitation({
+      accountId: 'a',
+      rel: 'phoneAudioInvitation',
+      href: `${APP}/p/1`,
+      resource: { direction: 'Incoming' },
+      now: NOW,
+      defaultDeclineReason: 'Local',
+    });
     expect(inv.defaultDeclineReason).toBe('Local');
     expect(inv.declineReasons[0]).toBe('Local');
     expect(new Set(inv.declineReasons).size).toBe(CALL_DECLINE_REASONS.length);
@@ -86,16 +113,54 @@ describe('invitation mapping', () => {
         _embedded: { from: { name: 'Ann', uri: 'sip:ann@contoso.com' } },
       },
     });
-    expect(inv).toMatchObject({ importance: 'urgent', subject: 'Budget review', message: 'Join now', from: { name: 'Ann', uri: 'sip:ann@contoso.com' } });
-    expect(toInvitation({ accountId: 'a', rel: 'messagingInvitation', href: `${APP}/m`, now: NOW, defaultDeclineReason: 'Global', resource: { direction: 'Incoming', importance: 'EMERGENCY' } }).importance).toBe('emergency');
-    expect(toInvitation({ accountId: 'a', rel: 'messagingInvitation', href: `${APP}/m`, now: NOW, defaultDeclineReason: 'Global', resource: { direction: 'Incoming', importance: 42 } }).importance).toBe('normal');
+    expect(inv).toMatchObject({
+      importance: 'urgent',
+      subject: 'Budget review',
+      message: 'Join now',
+      from: { name: 'Ann', uri: 'sip:ann@contoso.com' },
+    });
+    expect(
+      toInvitation({
+        accountId: 'a',
+        rel: 'messagingInvitation',
+        href: `${APP}/m`,
+        now: NOW,
+        defaultDeclineReason: 'Global',
+        resource: { direction: 'Incoming', importance: 'EMERGENCY' },
+      }).importance,
+    ).toBe('emergency');
+    expect(
+      toInvitation({
+        accountId: 'a',
+        rel: 'messagingInvitation',
+        href: `${APP}/m`,
+        now: NOW,
+        defaultDeclineReason: 'Global',
+        resource: { direction: 'Incoming', importance: 42 },
+      }).importance,
+    ).toBe('normal');
   });
 
   it('falls back to the from link title, then the uri, then "Unknown caller"', () => {
-    const base = { accountId: 'a', rel: 'phoneAudioInvitation' as const, href: `${APP}/p`, now: NOW, defaultDeclineReason: 'Global' as const };
-    expect(toInvitation({ ...base, resource: { direction: 'Incoming', _links: { from: { href: '/x', title: 'Bob' } } } }).from).toEqual({ name: 'Bob', uri: '' });
-    expect(toInvitation({ ...base, resource: { direction: 'Incoming', _embedded: { from: { uri: 'tel:+15550100' } } } }).from).toEqual({ name: '+15550100', uri: 'tel:+15550100' });
-    expect(toInvitation({ ...base, resource: { direction: 'Incoming' } }).from).toEqual({ name: 'Unknown caller', uri: '' });
+    const base = {
+      accountId: 'a',
+      rel: 'phoneAudioInvitation' as const,
+      href: `${APP}/p`,
+      now: NOW,
+      defaultDeclineReason: 'Global' as const,
+    };
+    expect(
+      toInvitation({ ...base, resource: { direction: 'Incoming', _links: { from: { href: '/x', title: 'Bob' } } } })
+        .from,
+    ).toEqual({ name: 'Bob', uri: '' });
+    expect(
+      toInvitation({ ...base, resource: { direction: 'Incoming', _embedded: { from: { uri: 'tel:+15550100' } } } })
+        .from,
+    ).toEqual({ name: '+15550100', uri: 'tel:+15550100' });
+    expect(toInvitation({ ...base, resource: { direction: 'Incoming' } }).from).toEqual({
+      name: 'Unknown caller',
+      uri: '',
+    });
   });
 
   it('clips oversized text to what the invitation schema allows and keeps ids bounded', () => {

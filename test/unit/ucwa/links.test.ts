@@ -26,16 +26,24 @@ describe('resolveHref', () => {
   });
 
   it('resolves against the base origin even when the base has a path and query', () => {
-    expect(resolveHref('https://pool.contoso.com:4443/x/y?z=1', '/ucwa/me')).toBe('https://pool.contoso.com:4443/ucwa/me');
+    expect(resolveHref('https://pool.contoso.com:4443/x/y?z=1', '/ucwa/me')).toBe(
+      'https://pool.contoso.com:4443/ucwa/me',
+    );
   });
 
   it('resolves path-relative and scheme-relative hrefs like a browser would', () => {
-    expect(resolveHref('https://h.contoso.com/ucwa/apps/1', 'events?ack=2')).toBe('https://h.contoso.com/ucwa/apps/events?ack=2');
-    expect(resolveHref('https://h.contoso.com/ucwa', '//other.contoso.com/ucwa')).toBe('https://other.contoso.com/ucwa');
+    expect(resolveHref('https://h.contoso.com/ucwa/apps/1', 'events?ack=2')).toBe(
+      'https://h.contoso.com/ucwa/apps/events?ack=2',
+    );
+    expect(resolveHref('https://h.contoso.com/ucwa', '//other.contoso.com/ucwa')).toBe(
+      'https://other.contoso.com/ucwa',
+    );
   });
 
   it('accepts http:// for loopback hosts only', () => {
-    expect(resolveHref('http://127.0.0.1:8080/x', '/ucwa/events?ack=1')).toBe('http://127.0.0.1:8080/ucwa/events?ack=1');
+    expect(resolveHref('http://127.0.0.1:8080/x', '/ucwa/events?ack=1')).toBe(
+      'http://127.0.0.1:8080/ucwa/events?ack=1',
+    );
     expect(resolveHref(BASE, 'http://localhost:1/y')).toBe('http://localhost:1/y');
     expect(resolveHref(BASE, 'http://[::1]:1/y')).toBe('http://[::1]:1/y');
   });
@@ -58,7 +66,9 @@ describe('resolveHref', () => {
 
 describe('appendQuery', () => {
   it('adds our parameter without touching the server ones', () => {
-    expect(appendQuery('https://h/ucwa/events?ack=5', { timeout: 180 })).toBe('https://h/ucwa/events?ack=5&timeout=180');
+    expect(appendQuery('https://h/ucwa/events?ack=5', { timeout: 180 })).toBe(
+      'https://h/ucwa/events?ack=5&timeout=180',
+    );
     expect(appendQuery('https://h/e?ack=5&instanceId=a%2Bb&f=x+y', { timeout: 900 })).toBe(
       'https://h/e?ack=5&instanceId=a%2Bb&f=x+y&timeout=900',
     );
