@@ -7,6 +7,7 @@ import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import {
+  CALL_DECLINE_REASONS,
   createBridge,
   dispatchInvoke,
   type AppEvent,
@@ -35,20 +36,7 @@ export function invitation(over: Partial<Invitation> = {}): Invitation {
     message: '',
     receivedAt: 1_700_000_000_000,
     expiresAt: null,
-    declineReasons: [
-      'Global',
-      'Local',
-      'Unknown',
-      'MediaAllocationFailure',
-      'EncryptionMismatch',
-      'IPv6NotSupported',
-      'MediaConnectivityFailure',
-      'CodecMismatch',
-      'UnsupportedMedia',
-      'InvalidMediaOffer',
-      'InsufficientBandwidth',
-      'InsufficientBandwidthRerouteOverPstn',
-    ],
+    declineReasons: [...CALL_DECLINE_REASONS],
     defaultDeclineReason: 'Global',
     ...over,
   };
