@@ -100,6 +100,8 @@ export class Engine {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private history: HistoryEntry[] = [];
   private dnd = false;
+  /** The latest history write; stop() waits for it so quitting loses nothing. */
+  private historySaved: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly historyLimit: number;
@@ -149,6 +151,7 @@ export class Engine {
   /** Signs every account out (UCWA: DELETE application), ending whatever still rings. */
   async stop(): Promise<void> {
     await Promise.all([...this.accounts.values()].map((a) => this.stopAccount(a)));
+    await this.historySaved;
   }
 
   snapshot(): EngineSnapshot {
@@ -325,9 +328,11 @@ export class Engine {
       declineReason: state.phase === 'declining' ? state.reason : null,
     };
     this.history = [historyEntry, ...this.history].slice(0, this.historyLimit);
-    void this.opts.history
-      ?.save(this.history)
-      .catch((err: unknown) => this.log.error('could not save history', { err }));
+    if (this.opts.history) {
+      this.historySaved = this.opts.history
+        .save(this.history)
+        .catch((err: unknown) => this.log.error('could not save history', { err }));
+    }
     const event: EngineEvent = { type: 'ended', id: entry.invitation.id, outcome, invitation: entry.invitation };
     this.emit(message ? { ...event, message } : event);
   }
