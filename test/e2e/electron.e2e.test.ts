@@ -37,6 +37,8 @@ function findElectron(): { path: string } | { missing: string } {
 const electron = findElectron();
 const hasBinary = 'path' in electron;
 const skipNote = 'missing' in electron ? ` (skipped: ${electron.missing})` : '';
+// Say it where CI output shows it, not only in the skipped test's name.
+if ('missing' in electron) console.warn(`electron e2e spec skipped: ${electron.missing}`);
 
 describe('the desktop app under Playwright _electron', () => {
   let app: ElectronApplication | null = null;

@@ -36,13 +36,15 @@ async function startApp(dataDir: string, vault = new MemoryVault()) {
     events.push(e);
     waiters.splice(0).forEach((w) => w());
   });
-  const until = async <T extends AppEvent>(pred: (e: AppEvent) => e is T): Promise<T> => {
+  function until<T extends AppEvent>(pred: (e: AppEvent) => e is T): Promise<T>;
+  function until(pred: (e: AppEvent) => boolean): Promise<AppEvent>;
+  async function until(pred: (e: AppEvent) => boolean): Promise<AppEvent> {
     for (;;) {
       const hit = events.find(pred);
       if (hit) return hit;
       await new Promise<void>((r) => waiters.push(r));
     }
-  };
+  }
   return { app, vault, events, until };
 }
 
