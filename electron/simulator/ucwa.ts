@@ -213,6 +213,20 @@ export class UcwaSimulator {
     return this.e.calls.completeUnknown(app, kind);
   }
 
+  /**
+   * Delivers a `sender` array verbatim on an application's event channel (for replaying a
+   * captured trace, such as Microsoft's ReceiveAnIM.md): only the envelope (`_links`: self,
+   * next) is the simulator's. The events are not tied to simulator calls, so a decline of what
+   * they announce is answered 404.
+   */
+  deliverRaw(senders: { rel: string; href: string; events: Record<string, unknown>[] }[], appId?: string): void {
+    const app = appId ? this.e.app(appId, 'deliverRaw') : [...this.e.apps.values()][0];
+    if (!app) throw new Error('UcwaSimulator.deliverRaw: there is no live application');
+    app.channel.enqueue(
+      senders.flatMap((s) => s.events.map((event) => ({ sender: { rel: s.rel, href: s.href }, event }))),
+    );
+  }
+
   /** State of a logical call: 'ringing' while any leg rings. */
   callState(handle: RingHandle | string): 'ringing' | 'completed' {
     return this.e.calls.find(typeof handle === 'string' ? handle : handle.id) ? 'ringing' : 'completed';
