@@ -47,3 +47,25 @@ export interface Provider {
   /** Sends the decline request once. Never throws: failures come back as a result. */
   decline(invitation: Invitation, reason: string): Promise<DeclineResult>;
 }
+
+/**
+ * A provider's guard at its protocol boundary: it never sends a reason outside its
+ * protocol's enum (the engine already offers only the invitation's own reasons).
+ * Returns the failure to answer with, or null when `reason` is allowed.
+ */
+export function refuseUnknownReason(
+  reason: string,
+  allowed: readonly string[],
+  protocol: string,
+): Extract<DeclineResult, { ok: false }> | null {
+  if (allowed.includes(reason)) return null;
+  return {
+    ok: false,
+    error: {
+      status: null,
+      code: 'InvalidReason',
+      subcode: null,
+      message: `"${reason}" is not a ${protocol} decline reason; use one of: ${allowed.join(', ')}`,
+    },
+  };
+}

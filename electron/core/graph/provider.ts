@@ -7,7 +7,7 @@
 import { GRAPH_REJECT_REASONS, type GraphAccount, type GraphRejectReason } from '../config.js';
 import type { Clock, Fetch, Logger, SecretStore, TimerHandle } from '../deps.js';
 import type { Invitation, Outcome } from '../invitation.js';
-import type { DeclineResult, Provider, ProviderSink } from '../provider.js';
+import { refuseUnknownReason, type DeclineResult, type Provider, type ProviderSink } from '../provider.js';
 import { CallbackVerifier } from './jwt.js';
 import { parseNotifications, toInvitation, type CallEvent } from './notifications.js';
 import { CallbackReceiver, type NotificationContext } from './receiver.js';
@@ -135,17 +135,8 @@ export class GraphProvider implements Provider {
   }
 
   async decline(invitation: Invitation, reason: string): Promise<DeclineResult> {
-    if (!(GRAPH_REJECT_REASONS as readonly string[]).includes(reason)) {
-      return {
-        ok: false,
-        error: {
-          status: null,
-          code: 'InvalidReason',
-          subcode: null,
-          message: `"${reason}" is not a Graph reject reason; use one of: ${GRAPH_REJECT_REASONS.join(', ')}`,
-        },
-      };
-    }
+    const refused = refuseUnknownReason(reason, GRAPH_REJECT_REASONS, 'Graph reject');
+    if (refused) return refused;
     const tokens = this.tokens;
     if (!tokens) {
       return {

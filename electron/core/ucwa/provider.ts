@@ -11,7 +11,14 @@
 import { CALL_DECLINE_REASONS, type CallDeclineReason, type UcwaAccount } from '../config.js';
 import type { Clock, Fetch, KeyValueStore, Logger, SecretStore, TimerHandle } from '../deps.js';
 import type { Invitation, Outcome } from '../invitation.js';
-import type { AccountError, AccountState, DeclineResult, Provider, ProviderSink } from '../provider.js';
+import {
+  refuseUnknownReason,
+  type AccountError,
+  type AccountState,
+  type DeclineResult,
+  type Provider,
+  type ProviderSink,
+} from '../provider.js';
 import {
   ActivityReporter,
   createApplication,
@@ -143,17 +150,8 @@ export class UcwaProvider implements Provider {
   }
 
   async decline(invitation: Invitation, reason: string): Promise<DeclineResult> {
-    if (!(CALL_DECLINE_REASONS as readonly string[]).includes(reason)) {
-      return {
-        ok: false,
-        error: {
-          status: null,
-          code: 'InvalidReason',
-          subcode: null,
-          message: `"${reason}" is not a Skype for Business decline reason (use one of: ${CALL_DECLINE_REASONS.join(', ')}).`,
-        },
-      };
-    }
+    const refused = refuseUnknownReason(reason, CALL_DECLINE_REASONS, 'Skype for Business');
+    if (refused) return refused;
     const href = this.hrefById.get(invitation.id);
     const entry = href ? this.ringing.get(href) : undefined;
     if (!entry) {

@@ -2,27 +2,19 @@
  * Declining UCWA invitations through the real Engine: request format (JSON/XML, reasons),
  * success, failures that leave the invitation ringing with a retry, at-most-once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UCWA_XML_NS } from '../../../electron/core/ucwa/decline.js';
-import { harness, pathOf, withEngine, type Harness } from './harness.js';
+import { harnessPool, pathOf, type Harness } from './harness.js';
 
-let open: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((h) => h.close()));
-  open = [];
-});
-async function setup(o: Parameters<typeof harness>[0] = {}) {
-  const h = await harness(o);
-  open.push(h);
-  const e = await withEngine(h);
-  await e.waitAccount('connected');
-  await h.sim.ucwa.waitUntilListening();
+const pool = harnessPool();
+async function setup(o: Parameters<typeof pool.connected>[0] = {}) {
+  const c = await pool.connected(o);
   const ringOne = async (kind: Parameters<Harness['sim']['ucwa']['ring']>[0] = 'messaging') => {
-    const handle = h.sim.ucwa.ring(kind);
-    const inv = await e.waitInvitation((i) => i.id.endsWith(handle.href));
+    const handle = c.h.sim.ucwa.ring(kind);
+    const inv = await c.waitInvitation((i) => i.id.endsWith(handle.href));
     return { handle, inv };
   };
-  return { h, ...e, ringOne };
+  return { ...c, ringOne };
 }
 const declineRequests = (h: Harness) => h.sim.server.requests.filter((r) => r.path.endsWith('/decline'));
 

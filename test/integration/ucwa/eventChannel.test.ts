@@ -2,24 +2,12 @@
  * The P-GET loop against the real simulator: only server links, next P-GET before handling,
  * and every special outcome (409, 404, 410, 401, 5xx, network loss, resync, resume, junk).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../../electron/simulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../../electron/simulator/index.js';
 import { ManualClock } from '../../support/manualClock.js';
-import { harness, MemoryStore, withoutTimeout, type Harness, type TimelineEntry } from './harness.js';
+import { harnessPool, MemoryStore, withoutTimeout, type Harness, type TimelineEntry } from './harness.js';
 
-let open: Harness[] = [];
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((h) => h.close()));
-  await Promise.all(sims.map((s) => s.close()));
-  open = [];
-  sims = [];
-});
-async function make(o: Parameters<typeof harness>[0] = {}) {
-  const h = await harness({ ...o, deps: { backoff: { baseMs: 20, capMs: 40 }, ...o.deps } });
-  open.push(h);
-  return h;
-}
+const { make, track } = harnessPool((o) => ({ ...o, deps: { backoff: { baseMs: 20, capMs: 40 }, ...o.deps } }));
 
 const pgetFetches = (h: Harness) =>
   h.timeline.items.filter(
@@ -119,7 +107,7 @@ describe('P-GET loop', () => {
 
   it('a second copy with the same endpoint id takes the channel over: the first reports the conflict', async () => {
     const sim = await startSimulator();
-    sims.push(sim);
+    track(sim);
     const store = new MemoryStore();
     const a = await make({ simulator: sim, store });
     await a.connect();

@@ -6,6 +6,7 @@
  * `timeline` interleaves the provider's outgoing fetch calls with what it reported to the
  * sink, in the order they happened (used to pin down "next P-GET before handling").
  */
+import { afterEach } from 'vitest';
 import type { UcwaAccount } from '../../../electron/core/config.js';
 import { systemClock, type Clock, type Fetch, type KeyValueStore, type Logger } from '../../../electron/core/deps.js';
 import { Engine, type EngineEvent } from '../../../electron/core/engine.js';
@@ -262,4 +263,37 @@ export function withoutTimeout(url: string): string {
   return url
     .replace(/([?&])timeout=\d+(&|$)/, (_m, pre: string, post: string) => (post ? pre : ''))
     .replace(/[?&]$/, '');
+}
+
+/**
+ * The harnesses (and extra simulators) a test file makes, closed after each test.
+ * Call once at the top of a test file; `defaults` adjusts every harness's options.
+ */
+export function harnessPool(defaults: (o: HarnessOptions) => HarnessOptions = (o) => o) {
+  let open: Harness[] = [];
+  let sims: Simulator[] = [];
+  afterEach(async () => {
+    await Promise.all(open.map((h) => h.close()));
+    await Promise.all(sims.map((s) => s.close()));
+    open = [];
+    sims = [];
+  });
+  const make = async (o: HarnessOptions = {}) => {
+    const h = await harness(defaults(o));
+    open.push(h);
+    return h;
+  };
+  return {
+    make,
+    /** Closes `sim` after the test too. */
+    track: (sim: Simulator) => void sims.push(sim),
+    /** A harness whose provider runs in a real Engine, signed in and listening. */
+    connected: async (o: HarnessOptions = {}) => {
+      const h = await make(o);
+      const e = await withEngine(h);
+      await e.waitAccount('connected');
+      await h.sim.ucwa.waitUntilListening();
+      return { h, ...e };
+    },
+  };
 }

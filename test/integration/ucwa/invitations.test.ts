@@ -2,25 +2,13 @@
  * Incoming UCWA invitations, from the simulator's wire format to the Engine's Invitation and
  * back out as decline requests — the real Engine over the real provider and simulator.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CALL_DECLINE_REASONS } from '../../../electron/core/config.js';
 import { invitationSchema } from '../../../electron/core/schemas.js';
 import type { InvitationKind } from '../../../electron/simulator/index.js';
-import { harness, pathOf, withEngine, type Harness } from './harness.js';
+import { harnessPool, pathOf, type Harness } from './harness.js';
 
-let open: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((h) => h.close()));
-  open = [];
-});
-async function setup(o: Parameters<typeof harness>[0] = {}) {
-  const h = await harness(o);
-  open.push(h);
-  const e = await withEngine(h);
-  await e.waitAccount('connected');
-  await h.sim.ucwa.waitUntilListening();
-  return { h, ...e };
-}
+const { connected: setup, make } = harnessPool();
 
 describe('incoming UCWA invitations', () => {
   const kinds: [InvitationKind, string][] = [
@@ -81,12 +69,11 @@ describe('incoming UCWA invitations', () => {
     expect(inv.defaultDeclineReason).toBe('Local');
     expect(inv.declineReasons[0]).toBe('Local');
 
-    const other = await harness({
+    const other = await make({
       simulator: h.sim,
       account: { id: 'second' },
       deps: { defaultDeclineReason: () => 'Unknown' },
     });
-    open.push(other);
     await other.connect();
     h.sim.ucwa.ring('phoneAudio'); // rings every endpoint of the user, this one too
     const second = await other.sink.waitRinging();

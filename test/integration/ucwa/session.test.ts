@@ -1,26 +1,14 @@
 /**
  * UCWA provider against the real simulator: sign-in, application, staying alive, sign-out.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fetch } from '../../../electron/core/deps.js';
 import { endpointIdKey } from '../../../electron/core/ucwa/application.js';
-import { startSimulator, type Simulator } from '../../../electron/simulator/index.js';
+import { startSimulator } from '../../../electron/simulator/index.js';
 import { ManualClock } from '../../support/manualClock.js';
-import { harness, MemoryStore, type Harness } from './harness.js';
+import { harnessPool, MemoryStore } from './harness.js';
 
-let open: Harness[] = [];
-let sims: Simulator[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((h) => h.close()));
-  await Promise.all(sims.map((s) => s.close()));
-  open = [];
-  sims = [];
-});
-async function make(o: Parameters<typeof harness>[0] = {}) {
-  const h = await harness(o);
-  open.push(h);
-  return h;
-}
+const { make, track } = harnessPool();
 
 describe('UCWA sign-in and session', () => {
   it('discovers, answers the 401 challenge with a password grant, creates the application and makes itself available', async () => {
@@ -102,7 +90,7 @@ describe('UCWA sign-in and session', () => {
 
   it('without a discovery URL tries lyncdiscoverinternal.<domain>, then lyncdiscover.<domain>', async () => {
     const sim = await startSimulator();
-    sims.push(sim);
+    track(sim);
     const asked: string[] = [];
     // Plays DNS: the internal name does not resolve, the external one is the simulator.
     const network =
@@ -157,7 +145,7 @@ describe('UCWA sign-in and session', () => {
 
   it('persists the endpointId per account and reuses it on the next start', async () => {
     const sim = await startSimulator();
-    sims.push(sim);
+    track(sim);
     const store = new MemoryStore();
     const first = await make({ simulator: sim, store });
     await first.connect();

@@ -5,17 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { harness, withEngine, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { harnessPool } from './harness.js';
 
 const TRACE = 'test/fixtures/ucwa/receive-an-im';
 const TRACE_APP = '/ucwa/oauth/v1/applications/104';
 
-let open: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((h) => h.close()));
-  open = [];
-});
+const { connected } = harnessPool();
 
 /** The `sender` array of one trace step, with the trace's application path mapped onto `appPath`. */
 function senders(step: string, appPath: string) {
@@ -25,10 +21,7 @@ function senders(step: string, appPath: string) {
 
 describe("Microsoft's ReceiveAnIM trace through the engine", () => {
   it('rings once as Lene Aaling with "Hi Tosh", keeps ringing through the update, and ends on completed', async () => {
-    const h = await harness();
-    open.push(h);
-    const e = await withEngine(h);
-    await e.waitAccount('connected');
+    const { h, ...e } = await connected();
     const app = await h.sim.ucwa.waitUntilListening();
     const appPath = new URL(app.href, h.sim.origin).pathname;
 
