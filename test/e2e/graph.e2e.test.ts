@@ -10,59 +10,24 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Invitation } from '../../electron/contract.js';
 import type { SimCaller } from '../../electron/simulator/graph.js';
 import { freeLoopbackPort } from '../../electron/simulator/index.js';
 import { selfSignedCertificate } from '../support/selfSignedCert.js';
 import { SteerableClock } from '../support/steerableClock.js';
-import {
-  launchChromium,
-  serveStatic,
-  startHost,
-  type Host,
-  type HostOptions,
-  type HostPage,
-  type PageOptions,
-  type StaticServer,
-} from './harness.js';
+import { expectNoSeriousA11yViolations, e2eSession, type Host, type HostOptions, type PageOptions } from './harness.js';
 
-let browser: Browser;
-let web: StaticServer;
-let host: Host | null = null;
-let opened: HostPage[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  web = await serveStatic();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
-
-afterEach(async () => {
-  // No page ever logs an error, breaks its CSP, or pops a dialog.
-  const problems = opened.flatMap((p) => [...p.problems, ...p.dialogs]);
-  opened = [];
-  await host?.close();
-  host = null;
-  for (const c of cleanups.splice(0)) await c();
-  expect(problems).toEqual([]);
-});
+const session = e2eSession();
 
 const DEMO_GRAPH = 'demo-graph';
 
 /** A fresh host whose demo Graph account holds a token, and its toast page. */
 async function graphToastPage(opts: { host?: HostOptions; page?: PageOptions } = {}) {
-  host = await startHost(browser, web, opts.host);
+  const host = await session.host(opts.host);
   const h = host;
   const p = await h.open('toast.html', opts.page);
-  opened.push(p);
   await p.page.locator('.toast-stack').waitFor({ state: 'attached' });
   await h.until('the demo Graph account to hold a token', () =>
     h.app.snapshot().accounts.some((a) => a.accountId === DEMO_GRAPH && a.state === 'connected'),
@@ -197,10 +162,9 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
   });
 
   it('the main window adds a Graph account and edits it to a certificate; secrets go to the vault only', async () => {
-    host = await startHost(browser, web);
+    const host = await session.host();
     const h = host;
     const p = await h.open('index.html');
-    opened.push(p);
     const { page } = p;
     const port = await freeLoopbackPort();
     const secret = 'app-secret-Zx9~q';
@@ -259,7 +223,7 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
 
     // Edit: the form comes back filled in (never the secret), and switches to a certificate.
     const dir = await mkdtemp(join(tmpdir(), 'softphone-e2e-cert-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    session.onCleanup(() => rm(dir, { recursive: true, force: true }));
     const made = selfSignedCertificate('contoso-bot');
     const certFile = join(dir, 'bot.crt.pem');
     const keyFile = join(dir, 'bot.key.pem');
@@ -317,13 +281,8 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
       await toast.locator('.toast-countdown.is-low').waitFor();
       await toast.getByRole('button', { name: 'More ways to decline' }).click();
       await page.getByRole('menuitem', { name: 'Busy' }).waitFor();
-      const result = await new AxeBuilder({ page }).analyze();
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-        [],
-      );
+      await expectNoSeriousA11yViolations(page, colorScheme);
       await h.close();
-      host = null;
     }
   });
 

@@ -11,7 +11,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { dispatchInvoke, type AppEvent } from '../../electron/contract.js';
 import { SoftphoneApp } from '../../electron/core/app.js';
 import { systemClock, type Clock, type Fetch } from '../../electron/core/deps.js';
@@ -207,6 +209,7 @@ export async function startHost(browser: Browser, web: StaticServer, opts: HostO
     }
   });
 
+  let closing: Promise<void> | undefined;
   return {
     app,
     sim,
@@ -266,12 +269,75 @@ export async function startHost(browser: Browser, web: StaticServer, opts: HostO
       await page.goto(`${web.origin}/${pagePath}`);
       return { page, context, problems, dialogs };
     },
-    async close() {
-      unsubscribe();
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await app.stop();
-      // History is saved in the background (atomic rename): retry while the last write lands.
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        for (const c of contexts) await c.close().catch(() => undefined);
+        await app.stop(); // signs out and waits for the last history write
+        await rm(dataDir, { recursive: true, force: true });
+      })();
+      return closing;
     },
   };
+}
+
+export interface E2eSession {
+  /**
+   * A fresh host (app + simulator + browser contexts) for this test, closed after it. Every
+   * page it opens is watched: an error it logs, a CSP break or a dialog fails the test.
+   */
+  host(opts?: HostOptions): Promise<Host>;
+  /** Runs after the test (temporary files and the like). */
+  onCleanup(fn: () => Promise<void>): void;
+}
+
+/**
+ * Call once at the top of an e2e file: one Chromium and one static server for the file, and
+ * per test the hosts and pages it opens, checked and closed after it.
+ */
+export function e2eSession(): E2eSession {
+  let browser: Browser | undefined;
+  let web: StaticServer | undefined;
+  let hosts: Host[] = [];
+  let opened: HostPage[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    web = await serveStatic();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+  afterEach(async () => {
+    // No page ever logs an error, breaks its CSP, or pops a dialog.
+    const problems = opened.flatMap((p) => [...p.problems, ...p.dialogs]);
+    opened = [];
+    for (const h of hosts) await h.close();
+    hosts = [];
+    for (const c of cleanups.splice(0)) await c();
+    expect(problems).toEqual([]);
+  });
+  return {
+    async host(opts) {
+      const h = await startHost(browser!, web!, opts);
+      hosts.push(h);
+      return {
+        ...h,
+        async open(pagePath, pageOpts) {
+          const p = await h.open(pagePath, pageOpts);
+          opened.push(p);
+          return p;
+        },
+      };
+    },
+    onCleanup: (fn) => void cleanups.push(fn),
+  };
+}
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+export async function expectNoSeriousA11yViolations(page: Page, label: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${label}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }

@@ -4,40 +4,16 @@
  * server are shared by the file.
  */
 import { mkdir } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RingHandle } from '../../electron/simulator/index.js';
-import { launchChromium, serveStatic, startHost, type Host, type HostPage, type StaticServer } from './harness.js';
+import { expectNoSeriousA11yViolations, e2eSession, type Host } from './harness.js';
 
-let browser: Browser;
-let web: StaticServer;
-let host: Host | null = null;
-let opened: HostPage[] = [];
-
-beforeAll(async () => {
-  web = await serveStatic();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
-
-afterEach(async () => {
-  // No page ever logs an error, breaks its CSP, or pops a dialog.
-  const problems = opened.flatMap((p) => [...p.problems, ...p.dialogs]);
-  opened = [];
-  await host?.close();
-  host = null;
-  expect(problems).toEqual([]);
-});
+const session = e2eSession();
 
 async function toastPage(opts: Parameters<Host['open']>[1] = {}) {
-  host = await startHost(browser, web);
+  const host = await session.host();
   const p = await host.open('toast.html', opts);
-  opened.push(p);
   await waitForSnapshot(p.page);
   return { host, ...p };
 }
@@ -246,48 +222,35 @@ describe('toast window in Chromium, against the real engine and simulator', () =
       await toastOf(page, /Ivan Axe/)
         .getByRole('button', { name: 'More ways to decline' })
         .click();
-      const result = await new AxeBuilder({ page }).analyze();
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-        [],
-      );
+      await expectNoSeriousA11yViolations(page, colorScheme);
       await h.close();
-      host = null;
     }
   });
 
   it('has no serious or critical accessibility violation on the main window page (light and dark)', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      host = await startHost(browser, web);
+      const host = await session.host();
       const h = host;
       const handle = h.sim.ucwa.ring('phoneAudio', { fromName: 'Judy History' });
       await h.until('the invitation', () => h.events.some((e) => e.type === 'invitation'));
       h.sim.ucwa.cancel(handle);
       await h.until('its end', () => h.events.some((e) => e.type === 'ended'));
       const p = await h.open('index.html', { colorScheme });
-      opened.push(p);
       const { page } = p;
       await page.getByText(/Demo mode: running against the built-in simulator/).waitFor();
       await page.getByRole('table').waitFor();
       await page.getByRole('button', { name: 'Add account' }).click();
       await page.getByRole('form', { name: 'Add an account' }).getByRole('button', { name: 'Add account' }).click();
       await page.getByText('Please fix', { exact: false }).waitFor();
-      const result = await new AxeBuilder({ page }).analyze();
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(bad.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-        [],
-      );
+      await expectNoSeriousA11yViolations(page, colorScheme);
       await h.close();
-      host = null;
     }
   });
 
   it('the main window says it is in demo mode and its buttons ring the simulator', async () => {
-    host = await startHost(browser, web);
+    const host = await session.host();
     const p = await host.open('index.html');
-    opened.push(p);
     const toast = await host.open('toast.html');
-    opened.push(toast);
     await p.page
       .getByText('Demo mode: running against the built-in simulator — add an account to connect to your server')
       .waitFor();
