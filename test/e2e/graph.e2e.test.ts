@@ -25,8 +25,7 @@ const DEMO_GRAPH = 'demo-graph';
 
 /** A fresh host whose demo Graph account holds a token, and its toast page. */
 async function graphToastPage(opts: { host?: HostOptions; page?: PageOptions } = {}) {
-  const host = await session.host(opts.host);
-  const h = host;
+  const h = await session.host(opts.host);
   const p = await h.open('toast.html', opts.page);
   await p.page.locator('.toast-stack').waitFor({ state: 'attached' });
   await h.until('the demo Graph account to hold a token', () =>
@@ -162,8 +161,7 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
   });
 
   it('the main window adds a Graph account and edits it to a certificate; secrets go to the vault only', async () => {
-    const host = await session.host();
-    const h = host;
+    const h = await session.host();
     const p = await h.open('index.html');
     const { page } = p;
     const port = await freeLoopbackPort();
@@ -183,33 +181,21 @@ describe('Graph calls in Chromium, against the real engine and the simulator', (
     await form.waitFor({ state: 'detached' });
 
     const id = 'graph-66666666-7777-8888-9999-000000000000';
-    const added = h.app.snapshot().accountConfigs;
-    expect(added).toEqual([
-      {
-        id,
-        provider: 'graph',
-        displayName: 'Contoso bot',
-        tenantId: '11111111-2222-3333-4444-555555555555',
-        clientId: '66666666-7777-8888-9999-000000000000',
-        callback: { port, path: '/api/calling' },
-        declineReason: 'busy',
-        hasSecret: true,
-      },
-    ]);
+    // The account exactly as entered: what the app reports (plus hasSecret) and what it stores.
+    const entered = {
+      id,
+      provider: 'graph',
+      displayName: 'Contoso bot',
+      tenantId: '11111111-2222-3333-4444-555555555555',
+      clientId: '66666666-7777-8888-9999-000000000000',
+      callback: { port, path: '/api/calling' },
+      declineReason: 'busy',
+    };
+    expect(h.app.snapshot().accountConfigs).toEqual([{ ...entered, hasSecret: true }]);
     expect(h.app.snapshot().demo).toBe(false);
     expect(h.vault.values.get(`${id}.clientSecret`)).toBe(secret);
     const settingsAfterAdd = await readFile(join(h.dataDir, 'settings.json'), 'utf8');
-    expect(JSON.parse(settingsAfterAdd).accounts).toEqual([
-      {
-        id,
-        provider: 'graph',
-        displayName: 'Contoso bot',
-        tenantId: '11111111-2222-3333-4444-555555555555',
-        clientId: '66666666-7777-8888-9999-000000000000',
-        callback: { port, path: '/api/calling' },
-        declineReason: 'busy',
-      },
-    ]);
+    expect(JSON.parse(settingsAfterAdd).accounts).toEqual([entered]);
     expect(settingsAfterAdd).not.toContain(secret);
     const listed = page.getByRole('listitem').filter({ hasText: 'Contoso bot' });
     await listed.getByText('Teams (Graph)').waitFor();

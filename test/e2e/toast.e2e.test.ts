@@ -229,8 +229,7 @@ describe('toast window in Chromium, against the real engine and simulator', () =
 
   it('has no serious or critical accessibility violation on the main window page (light and dark)', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const host = await session.host();
-      const h = host;
+      const h = await session.host();
       const handle = h.sim.ucwa.ring('phoneAudio', { fromName: 'Judy History' });
       await h.until('the invitation', () => h.events.some((e) => e.type === 'invitation'));
       h.sim.ucwa.cancel(handle);
