@@ -44,11 +44,37 @@ export default tseslint.config(
               group: ['**/main/**', '**/preload/**', '**/renderer/**'],
               message: 'electron/core must not depend on the desktop shell or the renderer.',
             },
+            {
+              group: ['**/contract', '**/contract.js', '**/app/**', '**/headless/**', '**/simulator/**'],
+              message:
+                'electron/core is the bottom layer: the IPC contract, the application service (electron/app), headless and the simulator sit above it.',
+            },
             { group: ['react', 'react-dom', 'zustand'], message: 'electron/core has no UI.' },
           ],
         },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // The application service (electron/app): the engine plus what the desktop adds; no Electron.
+    files: ['electron/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { ...electronImport, message: 'electron/app is plain Node: Electron reaches it through electron/main.' },
+          ],
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'electron/app sits below the desktop shell.',
+            },
+            { group: ['react', 'react-dom', 'zustand'], message: 'electron/app has no UI.' },
+          ],
+        },
+      ],
     },
   },
   {

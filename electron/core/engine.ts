@@ -17,7 +17,7 @@ import {
   type Outcome,
   type ProviderKind,
 } from './invitation.js';
-import type { AccountError, AccountState, Provider, ProviderSink } from './provider.js';
+import type { AccountError, AccountState, Provider, ProviderSink, WakeReason } from './provider.js';
 import { invitationSchema } from './schemas.js';
 
 export interface AccountStatus {
@@ -152,6 +152,22 @@ export class Engine {
   async stop(): Promise<void> {
     await Promise.all([...this.accounts.values()].map((a) => this.stopAccount(a)));
     await this.historySaved;
+  }
+
+  /**
+   * The machine resumed from sleep, unlocked, or came back online (Electron: powerMonitor and
+   * net.isOnline; plain Node: the clock-jump watchdog). Every provider abandons held requests
+   * and reconnects at once.
+   */
+  wake(reason: WakeReason): void {
+    this.log.info('wake', { reason });
+    for (const { provider } of this.accounts.values()) {
+      try {
+        provider.wake(reason);
+      } catch (err) {
+        this.log.warn('provider wake threw', { accountId: provider.accountId, err });
+      }
+    }
   }
 
   snapshot(): EngineSnapshot {

@@ -1,5 +1,8 @@
 import type { DeclineError, Invitation, Outcome, ProviderKind } from './invitation.js';
 
+/** Why the engine was woken: the OS resumed or unlocked, the network came back, or a clock jump was seen. */
+export type WakeReason = 'resume' | 'unlock' | 'online' | 'clockJump' | 'user';
+
 export type AccountState = 'connecting' | 'connected' | 'reconnecting' | 'error' | 'stopped';
 
 export interface AccountError {
@@ -46,6 +49,12 @@ export interface Provider {
   stop(): Promise<void>;
   /** Sends the decline request once. Never throws: failures come back as a result. */
   decline(invitation: Invitation, reason: string): Promise<DeclineResult>;
+  /**
+   * The machine woke, unlocked or came back online: held requests may be dead connections.
+   * The provider abandons them and reconnects at once (UCWA), or refreshes what it keeps
+   * warm (Graph). Never throws; returns at once (work goes on in the background).
+   */
+  wake(reason: WakeReason): void;
 }
 
 /**

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { DemoBackend } from '../core/app.js';
+import type { DemoBackend } from '../app/app.js';
 import { DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from '../core/config.js';
 import { systemClock, type SecretStore } from '../core/deps.js';
 import { Engine, EngineError } from '../core/engine.js';

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, safeStorage, session, type WebContents } from 'electron';
 import type { AppEvent } from '../contract.js';
-import { SoftphoneApp } from '../core/app.js';
+import { SoftphoneApp } from '../app/app.js';
 import { systemClock } from '../core/deps.js';
 import { startDemoBackend } from '../simulator/demo.js';
 import { createFileLogger } from './fileLogger.js';

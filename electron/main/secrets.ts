@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../core/deps.js';
-import type { SecretVault } from '../core/app.js';
+import type { SecretVault } from '../app/app.js';
 import { jsonFile, type JsonFile } from '../core/storage/jsonFile.js';
 
 /** The part of Electron's safeStorage the vault uses. */

@@ -4,7 +4,7 @@
  * against this, so a new user sees a toast within seconds without any Microsoft server:
  * a Skype for Business invitation first, then a Teams (Graph) call.
  */
-import type { DemoBackend } from '../core/app.js';
+import type { DemoBackend } from '../app/app.js';
 import type { SimulateKind } from '../contract.js';
 import { secretName } from '../core/providers.js';
 import { demoGraphAccount, demoUcwaAccount, freeLoopbackPort, startSimulator, type Simulator } from './index.js';

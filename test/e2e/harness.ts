@@ -15,7 +15,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { dispatchInvoke, type AppEvent } from '../../electron/contract.js';
-import { SoftphoneApp } from '../../electron/core/app.js';
+import { SoftphoneApp } from '../../electron/app/app.js';
 import { systemClock, type Clock, type Fetch } from '../../electron/core/deps.js';
 import { createLogger } from '../../electron/core/log.js';
 import { startDemoBackend, type SimulatorDemoBackend } from '../../electron/simulator/demo.js';

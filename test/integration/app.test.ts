@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../electron/contract.js';
-import { SoftphoneApp } from '../../electron/core/app.js';
+import { SoftphoneApp } from '../../electron/app/app.js';
 import { systemClock } from '../../electron/core/deps.js';
 import { silentLogger } from '../../electron/core/log.js';
 import { startDemoBackend } from '../../electron/simulator/demo.js';

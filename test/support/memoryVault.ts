@@ -1,4 +1,4 @@
-import type { SecretVault } from '../../electron/core/app.js';
+import type { SecretVault } from '../../electron/app/app.js';
 
 /** The desktop's secret vault without the OS keychain: a Map the test can look into. */
 export class MemoryVault implements SecretVault {

@@ -1,5 +1,5 @@
 import type { Invitation } from '../../electron/core/invitation.js';
-import type { DeclineResult, Provider, ProviderSink } from '../../electron/core/provider.js';
+import type { DeclineResult, Provider, ProviderSink, WakeReason } from '../../electron/core/provider.js';
 
 /**
  * A provider whose server side the test scripts by hand. It stands in for the network so that
@@ -27,6 +27,12 @@ export class ScriptedProvider implements Provider {
   async start(sink: ProviderSink): Promise<void> {
     this.sink = sink;
     sink.state('connected');
+  }
+
+  readonly wakes: WakeReason[] = [];
+
+  wake(reason: WakeReason): void {
+    this.wakes.push(reason);
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,13 @@
 import { GRAPH_REJECT_REASONS, type GraphAccount, type GraphRejectReason } from '../config.js';
 import type { Clock, Fetch, Logger, SecretStore, TimerHandle } from '../deps.js';
 import type { Invitation, Outcome } from '../invitation.js';
-import { refuseUnknownReason, type DeclineResult, type Provider, type ProviderSink } from '../provider.js';
+import {
+  refuseUnknownReason,
+  type DeclineResult,
+  type Provider,
+  type ProviderSink,
+  type WakeReason,
+} from '../provider.js';
 import { CallbackVerifier } from './jwt.js';
 import { parseNotifications, toInvitation, type CallEvent } from './notifications.js';
 import { CallbackReceiver, type NotificationContext } from './receiver.js';
@@ -121,6 +127,10 @@ export class GraphProvider implements Provider {
       // onStatus already reported it; the token source retries on its own timer.
       if (!(err instanceof GraphTokenError)) this.log.error('token warm-up failed', { err });
     });
+  }
+
+  wake(_reason: WakeReason): void {
+    // Filled in by the recovery work (issues 7 and 8).
   }
 
   async stop(): Promise<void> {

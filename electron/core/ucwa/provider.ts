@@ -18,6 +18,7 @@ import {
   type DeclineResult,
   type Provider,
   type ProviderSink,
+  type WakeReason,
 } from '../provider.js';
 import {
   ActivityReporter,
@@ -142,6 +143,10 @@ export class UcwaProvider implements Provider {
     this.sink = sink;
     this.setState('connecting');
     this.connecting = this.connectLoop('start');
+  }
+
+  wake(_reason: WakeReason): void {
+    // Filled in by the recovery work (issues 7 and 8).
   }
 
   stop(): Promise<void> {

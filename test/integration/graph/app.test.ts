@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../electron/contract.js';
-import { SoftphoneApp, type DemoBackend } from '../../../electron/core/app.js';
+import { SoftphoneApp, type DemoBackend } from '../../../electron/app/app.js';
 import type { GraphAccount } from '../../../electron/core/config.js';
 import { demoGraphAccount } from '../../../electron/simulator/graph.js';
 import { MemoryVault } from '../../support/memoryVault.js';

@@ -19,13 +19,13 @@ import type {
   SaveAccountInput,
   SimulateKind,
 } from '../contract.js';
-import { accountSchema, DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from './config.js';
-import type { Clock, Fetch, KeyValueStore, Logger, SecretStore } from './deps.js';
-import { Engine, EngineError } from './engine.js';
-import { certificateKeyName } from './graph/tokens.js';
-import { fileHistoryStore } from './history.js';
-import { createProvider, secretName } from './providers.js';
-import { jsonFile, jsonKeyValueStore, type JsonFile } from './storage/jsonFile.js';
+import { accountSchema, DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from '../core/config.js';
+import type { Clock, Fetch, KeyValueStore, Logger, SecretStore } from '../core/deps.js';
+import { Engine, EngineError } from '../core/engine.js';
+import { certificateKeyName } from '../core/graph/tokens.js';
+import { fileHistoryStore } from '../core/history.js';
+import { createProvider, secretName } from '../core/providers.js';
+import { jsonFile, jsonKeyValueStore, type JsonFile } from '../core/storage/jsonFile.js';
 
 /** Where secrets live (Electron: safeStorage-encrypted blobs). */
 export interface SecretVault extends SecretStore {
