@@ -16,7 +16,8 @@ import {
 } from './core/config.js';
 import type { DeclineCommandResult, EngineEvent, EngineSnapshot } from './core/engine.js';
 import type { HistoryEntry } from './core/history.js';
-import type { DeclineError, Invitation, Outcome } from './core/invitation.js';
+import type { DeclineError, ForwardTarget, Invitation, Outcome } from './core/invitation.js';
+import { forwardTargetSchema } from './core/schemas.js';
 import type { AccountError, AccountState } from './core/provider.js';
 
 export type {
@@ -26,6 +27,7 @@ export type {
   DeclineCommandResult,
   DeclineError,
   EngineEvent,
+  ForwardTarget,
   HistoryEntry,
   Invitation,
   Outcome,
@@ -83,6 +85,7 @@ export const invokeSchemas = {
   'softphone:snapshot': z.undefined(),
   'softphone:decline': z.object({ id: invitationId, reason: reason.optional() }).strict(),
   'softphone:declineAll': z.object({ reason: reason.optional() }).strict(),
+  'softphone:forward': z.object({ id: invitationId, target: forwardTargetSchema }).strict(),
   'softphone:setDnd': z.object({ on: z.boolean() }).strict(),
   'softphone:saveAccount': saveAccountSchema,
   'softphone:removeAccount': z.object({ accountId: z.string().min(1).max(64) }).strict(),
@@ -103,6 +106,7 @@ export interface InvokeResults {
   'softphone:snapshot': AppSnapshot;
   'softphone:decline': DeclineCommandResult;
   'softphone:declineAll': DeclineCommandResult[];
+  'softphone:forward': DeclineCommandResult;
   'softphone:setDnd': void;
   'softphone:saveAccount': AccountSummary;
   'softphone:removeAccount': void;
@@ -127,6 +131,8 @@ export interface SoftphoneBridge {
   snapshot(): Promise<AppSnapshot>;
   decline(id: string, reason?: string): Promise<DeclineCommandResult>;
   declineAll(reason?: string): Promise<DeclineCommandResult[]>;
+  /** Graph calls: forward (redirect) to one of the account's targets. */
+  forward(id: string, target: ForwardTarget): Promise<DeclineCommandResult>;
   setDnd(on: boolean): Promise<void>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
@@ -168,6 +174,7 @@ export function createBridge(transport: BridgeTransport): SoftphoneBridge {
     snapshot: () => call('softphone:snapshot', undefined),
     decline: (id, reason) => call('softphone:decline', reason ? { id, reason } : { id }),
     declineAll: (reason) => call('softphone:declineAll', reason ? { reason } : {}),
+    forward: (id, target) => call('softphone:forward', { id, target }),
     setDnd: (on) => call('softphone:setDnd', { on }),
     saveAccount: (input) => call('softphone:saveAccount', input),
     removeAccount: (accountId) => call('softphone:removeAccount', { accountId }),

@@ -21,8 +21,10 @@ import type {
 } from '../contract.js';
 import { accountSchema, DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from '../core/config.js';
 import type { Clock, Fetch, KeyValueStore, Logger, SecretStore } from '../core/deps.js';
+import type { ForwardTarget } from '../core/invitation.js';
 import { Engine, EngineError } from '../core/engine.js';
 import { certificateKeyName } from '../core/graph/tokens.js';
+import { withTargetLabel } from '../core/forwardTargets.js';
 import { fileHistoryStore } from '../core/history.js';
 import { createProvider, secretName } from '../core/providers.js';
 import { jsonFile, jsonKeyValueStore, type JsonFile } from '../core/storage/jsonFile.js';
@@ -149,6 +151,7 @@ export class SoftphoneApp {
       'softphone:snapshot': () => this.snapshot(),
       'softphone:decline': ({ id, reason }) => this.engine.decline(id, reason),
       'softphone:declineAll': ({ reason }) => this.engine.declineAll(reason),
+      'softphone:forward': ({ id, target }) => this.engine.forward(id, this.labelled(id, target)),
       'softphone:setDnd': ({ on }) => this.engine.setDnd(on),
       'softphone:saveAccount': (input) => this.saveAccount(input),
       'softphone:removeAccount': ({ accountId }) => this.removeAccount(accountId),
@@ -157,6 +160,12 @@ export class SoftphoneApp {
       'softphone:showMainWindow': () => extra.showMainWindow(),
       'softphone:toastSize': (size) => extra.toastSize(size),
     };
+  }
+
+  /** The target with its saved label (history shows the label). */
+  private labelled(id: string, target: ForwardTarget): ForwardTarget {
+    const accountId = this.engine.snapshot().ringing.find((r) => r.invitation.id === id)?.invitation.accountId;
+    return withTargetLabel(this.demo ? this.demo.accounts : this.accounts, accountId, target);
   }
 
   async simulate(kind: SimulateKind): Promise<void> {

@@ -70,6 +70,34 @@ export const ucwaAccountSchema = z
   .strict();
 export type UcwaAccount = z.infer<typeof ucwaAccountSchema>;
 
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * One "Forward to…" entry of a Graph account: a label and exactly one of `userId` (a Microsoft
+ * Entra user's object id) or `phone` (E.164). Errors name the field
+ * (`forwardTargets[1].phone: …`).
+ */
+export const forwardTargetConfigSchema = z
+  .object({
+    label: z.string().trim().min(1, 'must not be empty').max(100),
+    userId: z.string().trim().min(1, 'must not be empty').max(256).optional(),
+    phone: z
+      .string()
+      .regex(E164, 'must be an E.164 phone number: + then country code and number, digits only (e.g. +14255550123)')
+      .optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.userId === undefined && t.phone === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'give either "userId" or "phone"' });
+    }
+    if (t.userId !== undefined && t.phone !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['phone'], message: 'give either "userId" or "phone", not both' });
+    }
+  });
+export type ForwardTargetConfig = z.infer<typeof forwardTargetConfigSchema>;
+
 export const graphAccountSchema = z
   .object({
     id,
@@ -94,6 +122,19 @@ export const graphAccountSchema = z
     graphBaseUrl: secureUrl.optional(),
     caFile: nonEmpty.optional(),
     declineReason: z.enum(GRAPH_REJECT_REASONS).optional(),
+    forwardTargets: z
+      .array(forwardTargetConfigSchema)
+      .max(20, 'at most 20 forward targets')
+      .superRefine((targets, ctx) => {
+        const seen = new Set<string>();
+        targets.forEach((t, i) => {
+          if (seen.has(t.label)) {
+            ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `duplicate label "${t.label}"` });
+          }
+          seen.add(t.label);
+        });
+      })
+      .optional(),
   })
   .strict();
 export type GraphAccount = z.infer<typeof graphAccountSchema>;

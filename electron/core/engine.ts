@@ -11,6 +11,7 @@ import {
   RINGING,
   transition,
   type DeclineError,
+  type ForwardTarget,
   type Invitation,
   type InvitationState,
   type LifecycleEvent,
@@ -29,7 +30,7 @@ export interface AccountStatus {
 
 export interface RingingView {
   invitation: Invitation;
-  phase: 'ringing' | 'declining';
+  phase: 'ringing' | 'declining' | 'forwarding';
   error: DeclineError | null;
 }
 
@@ -38,6 +39,8 @@ export type EngineEvent =
   | { type: 'invitation'; invitation: Invitation }
   | { type: 'declining'; id: string; reason: string }
   | { type: 'declineFailed'; id: string; error: DeclineError }
+  | { type: 'forwarding'; id: string; target: ForwardTarget }
+  | { type: 'forwardFailed'; id: string; error: DeclineError }
   | { type: 'ended'; id: string; outcome: Outcome; invitation: Invitation; message?: string }
   | { type: 'dnd'; on: boolean };
 
@@ -61,7 +64,13 @@ export type DeclineCommandResult =
 export class EngineError extends Error {
   constructor(
     readonly code:
-      'UnknownInvitation' | 'InvalidReason' | 'UnknownAccount' | 'DuplicateAccount' | 'InvalidAccount' | 'NotDemo',
+      | 'UnknownInvitation'
+      | 'InvalidReason'
+      | 'UnknownAccount'
+      | 'DuplicateAccount'
+      | 'InvalidAccount'
+      | 'NotDemo'
+      | 'NotSupported',
     message: string,
   ) {
     super(message);
@@ -260,6 +269,62 @@ export class Engine {
     return { status: 'failed', error: result.error };
   }
 
+  /**
+   * Forwards one ringing invitation to `target` (Graph: redirect). The same at-most-once rules
+   * as decline: a forward or decline already under way makes this a no-op ('ignored'); after
+   * the deadline nothing is sent. Providers without the capability (UCWA): NotSupported.
+   */
+  async forward(id: string, target: ForwardTarget): Promise<DeclineCommandResult> {
+    const entry = this.book.get(id);
+    if (!entry) throw new EngineError('UnknownInvitation', `no ringing invitation with id "${id}"`);
+    const inv = entry.invitation;
+    const provider = this.accounts.get(inv.accountId)?.provider;
+    if (provider && !provider.forward) {
+      throw new EngineError('NotSupported', `${inv.provider} invitations cannot be forwarded; only Graph calls can`);
+    }
+    if (entry.state.phase !== 'ringing') return { status: 'ignored' };
+    if (inv.expiresAt !== null && this.clock.now() >= inv.expiresAt) {
+      const error: DeclineError = {
+        status: null,
+        code: 'DeadlinePassed',
+        subcode: null,
+        message: 'The call has already ended: its answer window closed before Forward, so nothing was sent.',
+      };
+      this.emit({ type: 'forwardFailed', id, error });
+      this.end(entry, 'timedOut', error.message);
+      return { status: 'expired', error };
+    }
+    if (!this.apply(entry, { type: 'forward', target })) return { status: 'ignored' };
+    this.emit({ type: 'forwarding', id, target });
+
+    const result = provider?.forward
+      ? await provider.forward(inv, target)
+      : ({
+          ok: false,
+          error: { status: null, code: 'AccountRemoved', subcode: null, message: 'The account was removed.' },
+          endAs: 'gone',
+        } as const);
+
+    if (this.book.get(id) !== entry) return result.ok ? { status: 'sent' } : { status: 'failed', error: result.error };
+    if (result.ok) {
+      this.apply(entry, { type: 'forwardSent' });
+      entry.timers.push(
+        this.clock.setTimeout(() => {
+          if (this.book.get(id) === entry) {
+            this.log.warn('server did not confirm the forward; ending it locally', { id });
+            this.end(entry, 'forwarded');
+          }
+        }, this.declineConfirmMs),
+      );
+      return { status: 'sent' };
+    }
+    this.log.warn('forward failed', { id, error: result.error });
+    this.emit({ type: 'forwardFailed', id, error: result.error });
+    if (result.endAs) this.end(entry, result.endAs, result.error.message);
+    else this.apply(entry, { type: 'forwardFailed', error: result.error });
+    return { status: 'failed', error: result.error };
+  }
+
   /** Declines everything that is ringing; `reason` applies where the invitation offers it. */
   async declineAll(reason?: string): Promise<DeclineCommandResult[]> {
     const ringing = [...this.book.values()].filter((e) => e.state.phase === 'ringing');
@@ -332,8 +397,13 @@ export class Engine {
 
   private end(entry: BookEntry, reported: Outcome, message?: string): void {
     const state = entry.state;
-    // A decline the server accepted is why it ended, whatever the server's wording.
-    const outcome = state.phase === 'declining' && state.sent ? 'declined' : reported;
+    // A decline (forward) the server accepted is why it ended, whatever the server's wording.
+    const outcome =
+      state.phase === 'declining' && state.sent
+        ? 'declined'
+        : state.phase === 'forwarding' && state.sent
+          ? 'forwarded'
+          : reported;
     if (!this.apply(entry, { type: 'end', outcome })) return;
     for (const t of entry.timers) this.clock.clearTimeout(t);
     this.book.delete(entry.invitation.id);
@@ -342,6 +412,7 @@ export class Engine {
       outcome,
       endedAt: this.clock.now(),
       declineReason: state.phase === 'declining' ? state.reason : null,
+      ...(outcome === 'forwarded' && state.phase === 'forwarding' ? { forwardedTo: state.target } : {}),
     };
     this.history = [historyEntry, ...this.history].slice(0, this.historyLimit);
     if (this.opts.history) {
@@ -370,6 +441,7 @@ export class Engine {
     const s = entry.state;
     if (s.phase === 'ringing') return { invitation: entry.invitation, phase: 'ringing', error: s.error };
     if (s.phase === 'declining') return { invitation: entry.invitation, phase: 'declining', error: null };
+    if (s.phase === 'forwarding') return { invitation: entry.invitation, phase: 'forwarding', error: null };
     return null;
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Invitation, Outcome } from './invitation.js';
-import { invitationSchema, outcomeSchema } from './schemas.js';
+import type { ForwardTarget, Invitation, Outcome } from './invitation.js';
+import { forwardTargetSchema, invitationSchema, outcomeSchema } from './schemas.js';
 import type { JsonFile } from './storage/jsonFile.js';
 
 /** One invitation that stopped ringing, newest first in history. */
@@ -10,6 +10,8 @@ export interface HistoryEntry {
   endedAt: number;
   /** The reason the user declined with, when the user (or DND) declined. */
   declineReason: string | null;
+  /** Where the call went when its outcome is `forwarded`. */
+  forwardedTo?: ForwardTarget;
 }
 
 export const historyEntrySchema = z
@@ -18,6 +20,7 @@ export const historyEntrySchema = z
     outcome: outcomeSchema,
     endedAt: z.number(),
     declineReason: z.string().nullable(),
+    forwardedTo: forwardTargetSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import type { DeclineError, Invitation, Outcome, ProviderKind } from './invitation.js';
+import type { DeclineError, ForwardTarget, Invitation, Outcome, ProviderKind } from './invitation.js';
 
 /** Why the engine was woken: the OS resumed or unlocked, the network came back, or a clock jump was seen. */
 export type WakeReason = 'resume' | 'unlock' | 'online' | 'clockJump' | 'user';
@@ -49,6 +49,12 @@ export interface Provider {
   stop(): Promise<void>;
   /** Sends the decline request once. Never throws: failures come back as a result. */
   decline(invitation: Invitation, reason: string): Promise<DeclineResult>;
+  /**
+   * Optional capability: forwards (redirects) the ringing call to `target`, once. Never throws:
+   * failures come back as a result (`endAs` when the call is gone). Providers without it
+   * (UCWA) make the engine answer NotSupported.
+   */
+  forward?(invitation: Invitation, target: ForwardTarget): Promise<DeclineResult>;
   /**
    * The machine woke, unlocked or came back online: held requests may be dead connections.
    * The provider abandons them and reconnects at once (UCWA), or refreshes what it keeps

@@ -36,6 +36,13 @@ export const outcomeSchema = z.enum([
   'timedOut',
   'failed',
   'gone',
+  'forwarded',
+]);
+
+/** A forward target as it crosses a boundary (IPC, headless, history): exactly one of userId / phone. */
+export const forwardTargetSchema = z.union([
+  z.object({ label: z.string().min(1).max(100).optional(), userId: z.string().min(1).max(256) }).strict(),
+  z.object({ label: z.string().min(1).max(100).optional(), phone: z.string().regex(/^\+[1-9]\d{6,14}$/) }).strict(),
 ]);
 
 export const declineErrorSchema = z

@@ -1,15 +1,17 @@
 /**
  * The headless wire protocol: one JSON object per line.
- * stdout carries events (ready, account, invitation, ended, declineFailed, dnd, error);
- * stdin carries commands (decline, declineAll, dnd, quit). It is a stable, documented
+ * stdout carries events (ready, account, invitation, ended, declineFailed, forwardFailed, dnd,
+ * error); stdin carries commands (decline, declineAll, forward, dnd, quit). It is a stable, documented
  * interface (README "Headless mode"): add fields, never rename them.
  */
 import { z } from 'zod';
 import type { EngineEvent } from '../core/engine.js';
+import { forwardTargetSchema } from '../core/schemas.js';
 
 export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('decline'), id: z.string().min(1), reason: z.string().min(1).optional() }).strict(),
   z.object({ cmd: z.literal('declineAll'), reason: z.string().min(1).optional() }).strict(),
+  z.object({ cmd: z.literal('forward'), id: z.string().min(1), target: forwardTargetSchema }).strict(),
   z.object({ cmd: z.literal('dnd'), on: z.boolean() }).strict(),
   z.object({ cmd: z.literal('quit') }).strict(),
 ]);
@@ -18,7 +20,7 @@ export type Command = z.infer<typeof commandSchema>;
 export type HeadlessEvent =
   | { type: 'ready'; demo: boolean; accounts: string[] }
   | { type: 'error'; code: string; message: string; cmd?: string }
-  | Exclude<EngineEvent, { type: 'ended' } | { type: 'declining' }>
+  | Exclude<EngineEvent, { type: 'ended' } | { type: 'declining' } | { type: 'forwarding' }>
   | { type: 'ended'; id: string; outcome: string; message?: string };
 
 /** Parses one stdin line; a bad line gives an error event naming what is wrong. */
@@ -47,6 +49,7 @@ export function parseCommand(line: string): { ok: true; command: Command } | { o
 export function toHeadlessEvent(e: EngineEvent): HeadlessEvent | null {
   switch (e.type) {
     case 'declining':
+    case 'forwarding':
       return null;
     case 'ended':
       return e.message

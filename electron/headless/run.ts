@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } f
 import { systemClock, type SecretStore } from '../core/deps.js';
 import { Engine, EngineError } from '../core/engine.js';
 import { createLogger, type LogLevel } from '../core/log.js';
+import { withTargetLabel } from '../core/forwardTargets.js';
 import { createProvider } from '../core/providers.js';
 import { jsonFile, jsonKeyValueStore } from '../core/storage/jsonFile.js';
 import { ConfigError, configSecrets, loadConfigFile } from './config.js';
@@ -144,6 +145,11 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
         case 'declineAll':
           await engine.declineAll(command.reason);
           break;
+        case 'forward': {
+          const accountId = engine.snapshot().ringing.find((r) => r.invitation.id === command.id)?.invitation.accountId;
+          await engine.forward(command.id, withTargetLabel(accounts, accountId, command.target));
+          break;
+        }
         case 'dnd':
           engine.setDnd(command.on);
           break;

@@ -4,10 +4,12 @@ import {
   RINGING,
   transition,
   type DeclineError,
+  type ForwardTarget,
   type InvitationState,
   type LifecycleEvent,
 } from '../../electron/core/invitation.js';
 
+const target: ForwardTarget = { label: 'Reception', phone: '+14255550100' };
 const error: DeclineError = { status: 409, code: 'Conflict', subcode: 'AlreadyExists', message: 'x' };
 
 const states: Record<string, InvitationState> = {
@@ -15,6 +17,8 @@ const states: Record<string, InvitationState> = {
   'ringing+error': { phase: 'ringing', error },
   declining: { phase: 'declining', reason: 'Global', sent: false },
   'declining(sent)': { phase: 'declining', reason: 'Global', sent: true },
+  forwarding: { phase: 'forwarding', target, sent: false },
+  'forwarding(sent)': { phase: 'forwarding', target, sent: true },
   ...Object.fromEntries(OUTCOMES.map((o) => [`ended(${o})`, { phase: 'ended', outcome: o } as InvitationState])),
 };
 
@@ -22,15 +26,19 @@ const events: Record<string, LifecycleEvent> = {
   decline: { type: 'decline', reason: 'Local' },
   declineSent: { type: 'declineSent' },
   declineFailed: { type: 'declineFailed', error },
+  forward: { type: 'forward', target },
+  forwardSent: { type: 'forwardSent' },
+  forwardFailed: { type: 'forwardFailed', error },
   ...Object.fromEntries(OUTCOMES.map((o) => [`end(${o})`, { type: 'end', outcome: o } as LifecycleEvent])),
 };
 
 /** The whole table: state × event → next state label (or '-' for a no-op) and effect. */
-function expected(state: string, event: string): [string, 'sendDecline' | null] {
+function expected(state: string, event: string): [string, 'sendDecline' | 'sendForward' | null] {
   if (state.startsWith('ended')) return ['-', null];
   if (event.startsWith('end(')) return [`ended(${event.slice(4, -1)})`, null];
   if (state.startsWith('ringing')) {
     if (event === 'decline') return ['declining', 'sendDecline'];
+    if (event === 'forward') return ['forwarding', 'sendForward'];
     return ['-', null];
   }
   if (state === 'declining') {
@@ -38,13 +46,19 @@ function expected(state: string, event: string): [string, 'sendDecline' | null] 
     if (event === 'declineFailed') return ['ringing+error', null];
     return ['-', null];
   }
-  // declining(sent): the server accepted; only its end moves it on.
+  if (state === 'forwarding') {
+    if (event === 'forwardSent') return ['forwarding(sent)', null];
+    if (event === 'forwardFailed') return ['ringing+error', null];
+    return ['-', null];
+  }
+  // declining(sent), forwarding(sent): the server accepted; only its end moves it on.
   return ['-', null];
 }
 
 function label(s: InvitationState): string {
   if (s.phase === 'ringing') return s.error ? 'ringing+error' : 'ringing';
   if (s.phase === 'declining') return s.sent ? 'declining(sent)' : 'declining';
+  if (s.phase === 'forwarding') return s.sent ? 'forwarding(sent)' : 'forwarding';
   return `ended(${s.outcome})`;
 }
 
@@ -77,5 +91,14 @@ describe('invitation lifecycle', () => {
     const retry = transition(s, { type: 'decline', reason: 'Global' });
     expect(retry?.effect).toBe('sendDecline');
     expect(transition(retry!.state, { type: 'decline', reason: 'Global' })).toBeNull();
+  });
+
+  it('keeps the target while forwarding, and a failed forward can be retried or declined', () => {
+    let s: InvitationState = transition(RINGING, { type: 'forward', target })!.state;
+    expect(s).toEqual({ phase: 'forwarding', target, sent: false });
+    expect(transition(s, { type: 'decline', reason: 'Global' })).toBeNull();
+    s = transition(s, { type: 'forwardFailed', error })!.state;
+    expect(transition(s, { type: 'forward', target })?.effect).toBe('sendForward');
+    expect(transition(s, { type: 'decline', reason: 'Global' })?.effect).toBe('sendDecline');
   });
 });

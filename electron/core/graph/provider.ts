@@ -6,7 +6,7 @@
  */
 import { GRAPH_REJECT_REASONS, type GraphAccount, type GraphRejectReason } from '../config.js';
 import type { Clock, Fetch, Logger, SecretStore, TimerHandle } from '../deps.js';
-import type { Invitation, Outcome } from '../invitation.js';
+import type { ForwardTarget, Invitation, Outcome } from '../invitation.js';
 import {
   refuseUnknownReason,
   type DeclineResult,
@@ -18,6 +18,7 @@ import { CallbackVerifier } from './jwt.js';
 import { parseNotifications, toInvitation, type CallEvent } from './notifications.js';
 import { CallbackReceiver, type NotificationContext } from './receiver.js';
 import { rejectCall, rejectUrl } from './reject.js';
+import { forwardGraphCall } from './forward.js';
 import { GraphTokenError, GraphTokens, type ReadFile } from './tokens.js';
 
 export interface GraphDeps {
@@ -175,6 +176,19 @@ export class GraphProvider implements Provider {
       setImmediate(() => sink?.ended(entry.invitationId, outcome));
     }
     return result;
+  }
+
+  /** Forward = redirect (redirect.ts); the per-call bookkeeping is the same as decline's. */
+  forward(invitation: Invitation, target: ForwardTarget): Promise<DeclineResult> {
+    const callId = invitation.id.slice(`${this.accountId}:`.length);
+    return forwardGraphCall(invitation, target, {
+      account: this.account,
+      tokens: this.tokens,
+      entry: this.calls.get(callId) ?? null,
+      callId,
+      sink: () => this.sink,
+      deps: { ...this.deps, logger: this.log },
+    });
   }
 
   // ------------------------------------------------------------------------------------

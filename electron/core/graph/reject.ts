@@ -41,6 +41,8 @@ export interface RejectRequest {
   deadline: number | null;
   /** Optional callbackUri for the `deleted` notification (must be https for Graph). */
   callbackUri?: string;
+  /** A different JSON body for the same request/retry rules (redirect.ts); `reason` is then unused. */
+  body?: string;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -52,9 +54,9 @@ export async function rejectCall(req: RejectRequest, deps: RejectDeps): Promise<
   const log = deps.logger.child('reject');
   const { clock } = deps;
   const deadline = req.deadline ?? clock.now() + 10_000;
-  const body = JSON.stringify(
-    req.callbackUri ? { reason: req.reason, callbackUri: req.callbackUri } : { reason: req.reason },
-  );
+  const body =
+    req.body ??
+    JSON.stringify(req.callbackUri ? { reason: req.reason, callbackUri: req.callbackUri } : { reason: req.reason });
   let lastError: DeclineError | null = null;
   let refreshedToken = false;
   let forceToken = false;
