@@ -9,6 +9,13 @@ import type { SimulateKind } from '../contract.js';
 import { secretName } from '../core/providers.js';
 import { demoGraphAccount, demoUcwaAccount, freeLoopbackPort, startSimulator, type Simulator } from './index.js';
 
+/** The demo Teams account's "Forward to…" entries (the simulator accepts any user id or E.164 number). */
+export const DEMO_FORWARD_TARGETS = [
+  { label: 'Reception', phone: '+14255550100' },
+  { label: 'Megan Bowen (mobile)', phone: '+14255550142' },
+  { label: 'Lee Gu', userId: '5a2c1e7d-3b4f-4e2a-9c1d-8f6b0a3e2d17' },
+];
+
 export interface DemoBackendOptions {
   /** Delay before the first sample invitation (default 3 s). */
   firstRingAfterMs?: number;
@@ -25,7 +32,7 @@ export async function startDemoBackend(opts: DemoBackendOptions = {}): Promise<S
   const sim = await startSimulator({ ucwa: { maxHoldMs: 30_000 } });
   const ucwa = demoUcwaAccount(sim);
   // The simulator must know where to send Graph notifications before the receiver starts.
-  const graph = demoGraphAccount(sim, await freeLoopbackPort());
+  const graph = demoGraphAccount(sim, await freeLoopbackPort(), { forwardTargets: DEMO_FORWARD_TARGETS });
   const secrets: Record<string, string> = {
     [secretName(ucwa)]: ucwa.password ?? '',
     [secretName(graph)]: graph.clientSecret ?? '',

@@ -32,6 +32,7 @@ import {
 import type { GraphAccount } from '../core/config.js';
 import { sendEmpty, sendJson, type SimContext, type SimServer } from './server.js';
 import { SEED_CALL_ID, SEED_REJECT_RESPONSE } from './graph/seed.js';
+import { GraphRedirectSim } from './graph/redirect.js';
 import { deletedCallBody, incomingCallBody, type NotificationShape, type SimCaller } from './graph/shapes.js';
 
 export {
@@ -135,7 +136,7 @@ export interface SimGraphCall {
   id: string;
   shape: NotificationShape;
   receiverUrl: string;
-  state: 'ringing' | 'rejected' | 'hungUp' | 'timedOut';
+  state: 'ringing' | 'rejected' | 'hungUp' | 'timedOut' | 'redirected';
   rejectReason: string | null;
   createdAt: number;
 }
@@ -179,6 +180,8 @@ export class GraphSim {
   readonly notifications: SentNotification[] = [];
   readonly tokensIssued: TokenIssue[] = [];
   readonly calls = new Map<string, SimGraphCall>();
+  /** Redirect ("forward") at the three reject paths: records, waitFor, fail (graph/redirect.ts). */
+  readonly redirects: GraphRedirectSim;
 
   private readonly certificates: X509Certificate[] = [];
   private readonly rejectFailures: RejectFailure[] = [];
@@ -219,6 +222,7 @@ export class GraphSim {
     this.now = opts.now ?? Date.now;
     for (const pem of opts.certificates ?? []) this.trustCertificate(pem);
     server.use((ctx) => this.route(ctx));
+    this.redirects = new GraphRedirectSim(this);
   }
 
   /** Generates the signing keys and registers the routes on `server`. */
@@ -725,7 +729,8 @@ export class GraphSim {
     return true;
   }
 
-  private async validGraphToken(authorization: string | undefined): Promise<boolean> {
+  /** @internal used by graph/redirect.ts */
+  async validGraphToken(authorization: string | undefined): Promise<boolean> {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!m?.[1]) return false;
     try {
@@ -743,7 +748,8 @@ export class GraphSim {
 
   // ───────────────────────── delivery ─────────────────────────
 
-  private sendDeleted(call: SimGraphCall): Promise<NotificationResult> {
+  /** @internal used by graph/redirect.ts */
+  sendDeleted(call: SimGraphCall): Promise<NotificationResult> {
     return this.post(call.receiverUrl, deletedCallBody(call.shape, call.id), call.id, 'deleted', null);
   }
 
