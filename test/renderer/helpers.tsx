@@ -108,6 +108,7 @@ export function testBridge(snap: AppSnapshot = snapshot()): TestBridge {
     'softphone:snapshot': () => t.snap,
     'softphone:decline': (p) => t.declineResult(p.id, p.reason),
     'softphone:declineAll': () => [],
+    'softphone:forward': () => ({ status: 'sent' }),
     'softphone:setDnd': () => undefined,
     'softphone:saveAccount': (p) => ({ ...p.account, hasSecret: Boolean(p.secret) }),
     'softphone:removeAccount': () => undefined,

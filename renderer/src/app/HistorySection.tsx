@@ -1,4 +1,4 @@
-import { callerAddress, kindLabel, OUTCOME_LABELS, reasonLabel } from '../lib/labels.js';
+import { callerAddress, forwardTargetText, kindLabel, OUTCOME_LABELS, reasonLabel } from '../lib/labels.js';
 import { useSoftphone } from '../store/context.js';
 import { accountLabel } from '../store/reducer.js';
 
@@ -42,6 +42,7 @@ export function HistorySection() {
                     {h.outcome === 'declined' && h.declineReason && (
                       <span className="muted"> ({reasonLabel(h.invitation.provider, h.declineReason)})</span>
                     )}
+                    {h.outcome === 'forwarded' && h.forwardedTo && <> to {forwardTargetText(h.forwardedTo)}</>}
                   </td>
                   <td>{accountLabel({ accountConfigs }, h.invitation.accountId)}</td>
                 </tr>

@@ -24,10 +24,16 @@ export function RingingSection() {
             <button
               type="button"
               className="btn btn-danger btn-small"
-              disabled={t.phase === 'declining'}
+              disabled={t.phase === 'declining' || t.phase === 'forwarding'}
               onClick={() => void decline(t.invitation.id, t.reason ?? undefined)}
             >
-              {t.phase === 'declining' ? 'Declining…' : t.error ? 'Retry decline' : 'Decline'}{' '}
+              {t.phase === 'declining'
+                ? 'Declining…'
+                : t.phase === 'forwarding'
+                  ? 'Forwarding…'
+                  : t.error
+                    ? 'Retry decline'
+                    : 'Decline'}{' '}
               <span className="visually-hidden">{t.invitation.from.name || t.invitation.from.uri}</span>
             </button>
           </li>

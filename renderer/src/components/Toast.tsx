@@ -6,8 +6,18 @@
  */
 import { useId, type KeyboardEvent } from 'react';
 import type { ToastEntry } from '../store/reducer.js';
-import { callerAddress, formatElapsed, kindLabel, kindPhrase, reasonLabel, secondsLeft } from '../lib/labels.js';
+import {
+  callerAddress,
+  formatElapsed,
+  forwardTargetText,
+  kindLabel,
+  kindPhrase,
+  reasonLabel,
+  secondsLeft,
+} from '../lib/labels.js';
+import type { ForwardTarget } from '../../../electron/contract.js';
 import { DeclineMenu } from './DeclineMenu.js';
+import { ForwardMenu } from './ForwardMenu.js';
 
 export interface ToastProps {
   entry: ToastEntry;
@@ -17,11 +27,23 @@ export interface ToastProps {
   onDecline(id: string, reason?: string): void;
   onRetry(id: string): void;
   onIgnore(id: string): void;
+  /** Graph calls: the account's forward targets ("Forward to…" is absent when empty). */
+  forwardTargets?: readonly ForwardTarget[];
+  onForward?(id: string, target: ForwardTarget): void;
 }
 
 const IMPORTANCE_TEXT = { urgent: 'Urgent', emergency: 'Emergency' } as const;
 
-export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }: ToastProps) {
+export function Toast({
+  entry,
+  now,
+  accountName,
+  onDecline,
+  onRetry,
+  onIgnore,
+  forwardTargets = [],
+  onForward,
+}: ToastProps) {
   const baseId = useId();
   const titleId = `${baseId}-title`;
   const descId = `${baseId}-desc`;
@@ -38,7 +60,8 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
     );
   }
 
-  const declining = entry.phase === 'declining';
+  // Busy while a decline or a forward is under way: nothing else may be sent.
+  const declining = entry.phase === 'declining' || entry.phase === 'forwarding';
   const importance = inv.importance === 'normal' ? null : IMPORTANCE_TEXT[inv.importance];
   const name = inv.from.name.trim() || inv.from.uri || 'Unknown caller';
   const address = callerAddress(inv);
@@ -103,13 +126,15 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
 
       {entry.error && !declining && (
         <p className="toast-error" role="alert">
-          <strong>Decline failed:</strong> {entry.error.message}
+          <strong>{entry.forwardTo ? 'Forward failed:' : 'Decline failed:'}</strong> {entry.error.message}
         </p>
       )}
 
       {declining && (
         <p className="toast-progress" role="status">
-          Declining…
+          {entry.phase === 'forwarding' && entry.forwardTo
+            ? `Forwarding to ${forwardTargetText(entry.forwardTo)}…`
+            : 'Declining…'}
         </p>
       )}
 
@@ -130,6 +155,9 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
           </button>
         )}
         <DeclineMenu invitation={inv} disabled={declining} onChoose={(r) => onDecline(inv.id, r)} />
+        {inv.provider === 'graph' && onForward && (
+          <ForwardMenu targets={forwardTargets} disabled={declining} onChoose={(t) => onForward(inv.id, t)} />
+        )}
         <button
           type="button"
           className="btn btn-quiet"

@@ -10,6 +10,7 @@ import type { SoftphoneBridge } from '../../../electron/contract.js';
 import { useNow } from '../lib/useNow.js';
 import { useSoftphone } from '../store/context.js';
 import { accountLabel, visibleToasts } from '../store/reducer.js';
+import { forwardTargetsOf } from './ForwardMenu.js';
 import { Toast } from './Toast.js';
 
 export const MAX_TOASTS = 4;
@@ -26,6 +27,7 @@ export function ToastStack({ reportSize }: ToastStackProps) {
   const retry = useSoftphone((s) => s.retry);
   const ignore = useSoftphone((s) => s.ignore);
   const declineAll = useSoftphone((s) => s.declineAll);
+  const forward = useSoftphone((s) => s.forward);
 
   const visible = useMemo(() => visibleToasts({ toasts, ignored }), [toasts, ignored]);
   const shown = visible.slice(0, MAX_TOASTS);
@@ -78,6 +80,8 @@ export function ToastStack({ reportSize }: ToastStackProps) {
           accountName={accountLabel({ accountConfigs }, entry.invitation.accountId)}
           onDecline={(id, reason) => void decline(id, reason)}
           onRetry={(id) => void retry(id)}
+          forwardTargets={forwardTargetsOf(accountConfigs.find((a) => a.id === entry.invitation.accountId))}
+          onForward={(id, target) => void forward(id, target)}
           onIgnore={(id) => {
             const hadFocus = ref.current?.contains(document.activeElement) ?? false;
             ignore(id);

@@ -2,7 +2,7 @@
  * Words the UI shows for the engine's values: invitation kinds, decline reasons, outcomes,
  * account states. One place, so the toast, the history and the settings agree.
  */
-import type { AccountState, Invitation, Outcome } from '../../../electron/contract.js';
+import type { AccountState, ForwardTarget, Invitation, Outcome } from '../../../electron/contract.js';
 
 /** "IM", "Call", "Meeting", "Video call", or "Teams call" for every Graph invitation. */
 export function kindLabel(inv: Pick<Invitation, 'provider' | 'modality'>): string {
@@ -96,7 +96,13 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   timedOut: 'Timed out',
   failed: 'Failed',
   gone: 'Gone',
+  forwarded: 'Forwarded',
 };
+
+/** A forward target as a person reads it: its label, else the number or user id. */
+export function forwardTargetText(target: ForwardTarget): string {
+  return target.label ?? ('userId' in target ? target.userId : target.phone);
+}
 
 export const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
   connecting: 'Connecting…',

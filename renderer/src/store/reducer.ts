@@ -13,13 +13,14 @@ import {
   type AppEvent,
   type AppSnapshot,
   type DeclineError,
+  type ForwardTarget,
   type HistoryEntry,
   type Invitation,
   type Notice,
   type Settings,
 } from '../../../electron/contract.js';
 
-export type ToastPhase = 'ringing' | 'declining' | 'ended';
+export type ToastPhase = 'ringing' | 'declining' | 'forwarding' | 'ended';
 
 export interface ToastEntry {
   invitation: Invitation;
@@ -28,6 +29,8 @@ export interface ToastEntry {
   error: DeclineError | null;
   /** The reason of the last decline attempt (null = the invitation's default): what Retry sends. */
   reason: string | null;
+  /** The target of the forward under way or last tried (set: Retry forwards, the error says "Forward failed"). */
+  forwardTo?: ForwardTarget;
   /** When it ended with a message for the user, that message (shown briefly instead of the toast). */
   endedMessage: string | null;
   /** Arrival order: higher is newer. */
@@ -84,6 +87,7 @@ export type Action =
   | { type: 'event'; event: AppEvent; now: number }
   | { type: 'ignore'; id: string }
   | { type: 'declineRequested'; id: string; reason: string | null }
+  | { type: 'forwardRequested'; id: string; target: ForwardTarget }
   /** The bridge call itself failed (no DeclineError event will come from the engine). */
   | { type: 'declineRejected'; id: string; error: DeclineError }
   | { type: 'farewellExpired'; id: string }
@@ -105,7 +109,11 @@ export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
       return { ...state, ignored: [...state.ignored, action.id] };
     case 'declineRequested':
       return updateToast(state, action.id, (t) =>
-        t.phase === 'ringing' ? { ...t, phase: 'declining', error: null, reason: action.reason } : t,
+        t.phase === 'ringing' ? { ...withoutForward(t), phase: 'declining', error: null, reason: action.reason } : t,
+      );
+    case 'forwardRequested':
+      return updateToast(state, action.id, (t) =>
+        t.phase === 'ringing' ? { ...t, phase: 'forwarding', error: null, forwardTo: action.target } : t,
       );
     case 'declineRejected':
       return updateToast(state, action.id, (t) =>
@@ -192,7 +200,15 @@ function applyEvent(state: SoftphoneState, event: AppEvent, now: number): Softph
     }
     case 'declining':
       return updateToast(state, event.id, (t) =>
-        t.phase === 'ended' ? t : { ...t, phase: 'declining', error: null, reason: event.reason },
+        t.phase === 'ended' ? t : { ...withoutForward(t), phase: 'declining', error: null, reason: event.reason },
+      );
+    case 'forwarding':
+      return updateToast(state, event.id, (t) =>
+        t.phase === 'ended' ? t : { ...t, phase: 'forwarding', error: null, forwardTo: event.target },
+      );
+    case 'forwardFailed':
+      return updateToast(state, event.id, (t) =>
+        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error },
       );
     case 'declineFailed':
       return updateToast(state, event.id, (t) =>
@@ -250,6 +266,7 @@ function applyEnded(state: SoftphoneState, event: Extract<AppEvent, { type: 'end
           ? event.invitation.defaultDeclineReason
           : null;
     const record: HistoryEntry = { invitation: event.invitation, outcome: event.outcome, endedAt: now, declineReason };
+    if (event.outcome === 'forwarded' && entry?.forwardTo) record.forwardedTo = entry.forwardTo;
     next = { ...next, history: [record, ...next.history].slice(0, HISTORY_LIMIT) };
   }
   return next;
@@ -275,6 +292,12 @@ function updateToast(state: SoftphoneState, id: string, fn: (t: ToastEntry) => T
 function removeToast(state: SoftphoneState, id: string, when: (t: ToastEntry) => boolean = () => true): SoftphoneState {
   const toasts = state.toasts.filter((t) => t.invitation.id !== id || !when(t));
   return toasts.length === state.toasts.length ? state : { ...state, toasts };
+}
+
+function withoutForward(t: ToastEntry): ToastEntry {
+  if (!t.forwardTo) return t;
+  const { forwardTo: _f, ...rest } = t;
+  return rest;
 }
 
 function addNotice(state: SoftphoneState, notice: Notice): SoftphoneState {

@@ -10,6 +10,7 @@ import type {
   AccountSummary,
   AppEvent,
   DeclineError,
+  ForwardTarget,
   SaveAccountInput,
   Settings,
   SimulateKind,
@@ -25,7 +26,9 @@ export interface SoftphoneActions {
   stop(): void;
   /** Declines with `reason`, or with the invitation's default reason when omitted. */
   decline(id: string, reason?: string): Promise<void>;
-  /** Sends the last reason tried again. */
+  /** Forwards a Graph call to one of its account's targets. */
+  forward(id: string, target: ForwardTarget): Promise<void>;
+  /** Sends the last reason (or forward) tried again. */
   retry(id: string): Promise<void>;
   /** Declines every visible ringing invitation (ignored ones keep ringing out, as asked). */
   declineAll(): Promise<void>;
@@ -134,10 +137,26 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
         }
       },
 
+      async forward(id, target) {
+        const entry = findToast(get(), id);
+        if (!entry || entry.phase !== 'ringing') return;
+        dispatch({ type: 'forwardRequested', id, target });
+        try {
+          const result = await bridge.forward(id, target);
+          if (result.status === 'failed' || result.status === 'expired') {
+            dispatch({ type: 'declineRejected', id, error: result.error });
+          }
+        } catch (err) {
+          const { code, message } = messageOf(err);
+          dispatch({ type: 'declineRejected', id, error: { status: null, code, subcode: null, message } });
+        }
+      },
+
       async retry(id) {
         const entry = findToast(get(), id);
         if (!entry) return;
-        await get().decline(id, entry.reason ?? undefined);
+        if (entry.forwardTo) await get().forward(id, entry.forwardTo);
+        else await get().decline(id, entry.reason ?? undefined);
       },
 
       async declineAll() {
