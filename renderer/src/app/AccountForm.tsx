@@ -35,6 +35,7 @@ const LABELS: Partial<Record<FieldName, string>> = {
   callbackHost: 'Callback host',
   callbackPort: 'Callback port',
   callbackPath: 'Callback path',
+  forwardTargets: 'Forward to…',
 };
 
 export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
@@ -257,6 +258,29 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
                 label: r === 'none' ? 'Decline (no reason)' : reasonLabel('graph', r),
               })),
             ])}
+            <Field
+              id={idOf('forwardTargets')}
+              label={LABELS.forwardTargets ?? 'forwardTargets'}
+              error={errors.forwardTargets}
+              hint={
+                'Optional. One per line: a label, a comma, then a phone number in E.164 (+14255550123) ' +
+                'or a Teams user’s object id. Offered on the toast as “Forward to…”.'
+              }
+            >
+              {(describedBy) => (
+                <textarea
+                  id={idOf('forwardTargets')}
+                  className="span-2"
+                  rows={3}
+                  value={values.forwardTargets}
+                  spellCheck={false}
+                  placeholder={'Reception, +14255550100\nLee Gu, 5a2c1e7d-3b4f-4e2a-9c1d-8f6b0a3e2d17'}
+                  aria-invalid={errors.forwardTargets ? true : undefined}
+                  aria-describedby={describedBy}
+                  onChange={(e) => set('forwardTargets', e.currentTarget.value)}
+                />
+              )}
+            </Field>
           </>
         )}
       </fieldset>

@@ -32,6 +32,8 @@ export interface AccountFormValues {
   callbackHost: string;
   callbackPort: string;
   callbackPath: string;
+  /** "Forward to…" targets, one per line: `Label, +14255550100` or `Label, <user object id>`. */
+  forwardTargets: string;
 }
 
 export type FieldName = keyof AccountFormValues;
@@ -58,6 +60,7 @@ export function emptyForm(provider: 'ucwa' | 'graph' = 'ucwa'): AccountFormValue
     callbackHost: '',
     callbackPort: '',
     callbackPath: '',
+    forwardTargets: '',
   };
 }
 
@@ -86,7 +89,35 @@ export function formFromAccount(a: AccountSummary): AccountFormValues {
     callbackPort: String(a.callback.port),
     callbackPath: a.callback.path ?? '',
     declineReason: a.declineReason ?? '',
+    forwardTargets: formatForwardTargets(a.forwardTargets),
   };
+}
+
+type ForwardTargetLine = { label: string; userId?: string; phone?: string };
+
+/** The saved targets as the form's text: one `Label, value` per line. */
+export function formatForwardTargets(targets: readonly ForwardTargetLine[] | undefined): string {
+  return (targets ?? []).map((t) => `${t.label}, ${t.phone ?? t.userId ?? ''}`).join('\n');
+}
+
+/**
+ * The form's text as targets: each non-empty line is `Label, value`, split at the last comma;
+ * a value starting with + is a phone number (E.164), anything else a Teams user's object id.
+ * Returns the line-numbered problem when a line has no comma.
+ */
+export function parseForwardTargets(text: string): { targets: ForwardTargetLine[] } | { error: string } {
+  const targets: ForwardTargetLine[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const comma = line.lastIndexOf(',');
+    if (comma < 0) return { error: `line ${i + 1}: write "Label, +14255550123" or "Label, user id"` };
+    const label = line.slice(0, comma).trim();
+    const value = line.slice(comma + 1).trim();
+    targets.push(value.startsWith('+') ? { label, phone: value } : { label, userId: value });
+  }
+  return { targets };
 }
 
 /** A valid, unused account id derived from the address or client id. */
@@ -127,6 +158,7 @@ const GRAPH_KEYS = [
   'callback',
   'caFile',
   'declineReason',
+  'forwardTargets',
 ];
 
 function carried(existing: AccountSummary | null, provider: 'ucwa' | 'graph'): Record<string, unknown> {
@@ -171,6 +203,8 @@ export function buildSaveInput(
     const portText = v.callbackPort.trim();
     const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
     if (!Number.isInteger(port) || port > 65535) errors.callbackPort = 'enter a port number from 0 to 65535';
+    const forward = parseForwardTargets(v.forwardTargets);
+    if ('error' in forward) errors.forwardTargets = forward.error;
     account = stripUndefined({
       ...carried(existing, 'graph'),
       id,
@@ -189,6 +223,7 @@ export function buildSaveInput(
       }),
       caFile: opt(v.caFile),
       declineReason: opt(v.declineReason),
+      forwardTargets: 'targets' in forward && forward.targets.length > 0 ? forward.targets : undefined,
     });
     if (v.credential === 'certificate') delete account.clientSecretEnv;
   }
@@ -209,13 +244,29 @@ export function buildSaveInput(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = fieldFor(issue.path);
-      const message = field === 'form' ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
+      const message =
+        field === 'form'
+          ? `${issue.path.map(String).join('.')}: ${issue.message}`
+          : field === 'forwardTargets'
+            ? forwardTargetProblem(v.forwardTargets, issue.path, issue.message)
+            : issue.message;
       if (!errors[field]) errors[field] = message;
     }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   if (!parsed.success) return { ok: false, errors: { form: 'the account is not valid' } };
   return { ok: true, input: parsed.data };
+}
+
+/** `line 2 (phone): must be an E.164 …` — the schema's index mapped back to the text's line. */
+function forwardTargetProblem(text: string, path: readonly PropertyKey[], message: string): string {
+  const index = Number(path[2]);
+  if (!Number.isInteger(index)) return message;
+  const lines = text.split(/\r?\n/);
+  let seen = -1;
+  const line = lines.findIndex((l) => l.trim() !== '' && ++seen === index);
+  const key = path[3] === undefined ? '' : ` (${String(path[3])})`;
+  return `line ${line + 1}${key}: ${message}`;
 }
 
 /** Maps a schema issue path (`account.callback.port`) to the form field that shows it. */
@@ -238,6 +289,7 @@ export function fieldFor(path: readonly PropertyKey[]): FieldName | 'form' {
     case 'id':
       return 'form';
   }
+  if (rest[0] === 'forwardTargets') return 'forwardTargets';
   const known: FieldName[] = [
     'displayName',
     'caFile',
