@@ -18,6 +18,7 @@ import type { DeclineCommandResult, EngineEvent, EngineSnapshot } from './core/e
 import type { HistoryEntry } from './core/history.js';
 import type { DeclineError, ForwardTarget, Invitation, Outcome } from './core/invitation.js';
 import { forwardTargetSchema } from './core/schemas.js';
+import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutStatus } from './core/shortcuts.js';
 import type { AccountError, AccountState } from './core/provider.js';
 
 export type {
@@ -34,6 +35,7 @@ export type {
   Settings,
 };
 export { CALL_DECLINE_REASONS, GRAPH_REJECT_REASONS };
+export { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutStatus };
 
 /** An account as the UI sees it: its config without any secret, plus whether one is stored. */
 export type AccountSummary = AccountConfig & { hasSecret: boolean };
@@ -47,6 +49,8 @@ export interface AppSnapshot extends EngineSnapshot {
   demo: boolean;
   /** Problems the user should know about (e.g. a corrupt settings file that was set aside). */
   notices: Notice[];
+  /** Global shortcuts as registered with the OS (absent or empty where the shell has none). */
+  shortcuts?: ShortcutStatus[];
 }
 
 export interface Notice {
@@ -60,7 +64,11 @@ export type AppEvent =
   | EngineEvent
   | { type: 'settings'; settings: Settings }
   | { type: 'accounts'; accountConfigs: AccountSummary[]; demo: boolean }
-  | { type: 'notice'; notice: Notice };
+  | { type: 'notice'; notice: Notice }
+  /** The global shortcuts were (re)registered: which hold, which another application has. */
+  | { type: 'shortcuts'; shortcuts: ShortcutStatus[] }
+  /** The "ignore the newest" shortcut: the toast hides its newest ringing invitation. */
+  | { type: 'ignoreNewest' };
 
 /* ----------------------------------------------------------------------------------------
  * Channels and payload schemas (renderer → main: ipcRenderer.invoke / ipcMain.handle)

@@ -17,6 +17,7 @@ import type {
   InvokeHandlers,
   Notice,
   SaveAccountInput,
+  ShortcutStatus,
   SimulateKind,
 } from '../contract.js';
 import { accountSchema, DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from '../core/config.js';
@@ -80,6 +81,7 @@ export class SoftphoneApp {
   private settings: Settings = DEFAULT_SETTINGS;
   private accounts: AccountConfig[] = [];
   private readonly notices: Notice[] = [];
+  private shortcutStatus: ShortcutStatus[] = [];
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private readonly settingsFile: JsonFile;
   private readonly log: Logger;
@@ -139,7 +141,19 @@ export class SoftphoneApp {
       accountConfigs: this.summaries(),
       demo: this.demo !== null,
       notices: [...this.notices],
+      shortcuts: [...this.shortcutStatus],
     };
+  }
+
+  /** The shell registered the global shortcuts (electron/main/shortcuts.ts): remember and tell the pages. */
+  reportShortcuts(shortcuts: ShortcutStatus[]): void {
+    this.shortcutStatus = [...shortcuts];
+    this.emit({ type: 'shortcuts', shortcuts: this.shortcutStatus });
+  }
+
+  /** The "ignore the newest" shortcut: the pages hide their newest ringing toast (ignore is theirs). */
+  ignoreNewest(): void {
+    this.emit({ type: 'ignoreNewest' });
   }
 
   /** The validated IPC handlers; `extra` carries what only the window layer can do. */

@@ -3,6 +3,7 @@
  * desktop settings and the IPC contract. Errors name the exact field (`accounts[0].sipAddress`).
  */
 import { z } from 'zod';
+import { DEFAULT_SHORTCUTS, shortcutsSchema } from './shortcuts.js';
 
 /** UCWA CallDeclineReason, all twelve values [decline_ref.md]. */
 export const CALL_DECLINE_REASONS = [
@@ -168,6 +169,8 @@ export const settingsSchema = z
     graphDeclineReason: z.enum(GRAPH_REJECT_REASONS).default('none'),
     ringtone: z.boolean().default(true),
     startAtLogin: z.boolean().default(false),
+    /** Global shortcuts (accelerator or null = off); see shortcuts.ts. */
+    shortcuts: shortcutsSchema.default(DEFAULT_SHORTCUTS),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;

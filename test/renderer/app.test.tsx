@@ -5,6 +5,7 @@ import { App, DEMO_BANNER } from '../../renderer/src/app/App.js';
 import { ToastApp } from '../../renderer/src/toast/ToastApp.js';
 import { Ringtone } from '../../renderer/src/lib/ringtone.js';
 import { invitation, renderWithStore, snapshot, testBridge } from './helpers.js';
+import { DEFAULT_SHORTCUTS } from '../../electron/contract.js';
 
 describe('main window', () => {
   it('says plainly that it runs in demo mode and offers the simulate buttons', async () => {
@@ -346,7 +347,13 @@ describe('toast window app', () => {
     act(() =>
       tb.emit({
         type: 'settings',
-        settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: false, startAtLogin: false },
+        settings: {
+          ucwaDeclineReason: 'Global',
+          graphDeclineReason: 'none',
+          ringtone: false,
+          startAtLogin: false,
+          shortcuts: DEFAULT_SHORTCUTS,
+        },
       }),
     );
     expect(tone.states.at(-1)).toBe(false);

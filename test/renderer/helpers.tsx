@@ -8,6 +8,7 @@ import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import {
   CALL_DECLINE_REASONS,
+  DEFAULT_SHORTCUTS,
   createBridge,
   dispatchInvoke,
   type AppEvent,
@@ -60,7 +61,13 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
     ringing: [],
     history: [],
     dnd: false,
-    settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: true, startAtLogin: false },
+    settings: {
+      ucwaDeclineReason: 'Global',
+      graphDeclineReason: 'none',
+      ringtone: true,
+      startAtLogin: false,
+      shortcuts: DEFAULT_SHORTCUTS,
+    },
     accountConfigs: [
       {
         id: 'alice',
@@ -73,6 +80,7 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
     ],
     demo: false,
     notices: [],
+    shortcuts: [],
     ...over,
   };
 }

@@ -7,6 +7,7 @@
  * ignore, notices they dismissed, and the short farewell shown when a toast ends with a message.
  */
 import {
+  DEFAULT_SHORTCUTS,
   type AccountError,
   type AccountState,
   type AccountSummary,
@@ -18,6 +19,7 @@ import {
   type Invitation,
   type Notice,
   type Settings,
+  type ShortcutStatus,
 } from '../../../electron/contract.js';
 
 export type ToastPhase = 'ringing' | 'declining' | 'forwarding' | 'ended';
@@ -58,6 +60,8 @@ export interface SoftphoneState {
   dnd: boolean;
   demo: boolean;
   settings: Settings;
+  /** Global shortcuts as the shell registered them (a taken one is shown in settings). */
+  shortcuts: ShortcutStatus[];
   notices: Notice[];
   dismissedNotices: string[];
   seq: number;
@@ -75,7 +79,14 @@ export const INITIAL_STATE: SoftphoneState = {
   history: [],
   dnd: false,
   demo: false,
-  settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: true, startAtLogin: false },
+  settings: {
+    ucwaDeclineReason: 'Global',
+    graphDeclineReason: 'none',
+    ringtone: true,
+    startAtLogin: false,
+    shortcuts: DEFAULT_SHORTCUTS,
+  },
+  shortcuts: [],
   notices: [],
   dismissedNotices: [],
   seq: 0,
@@ -175,6 +186,7 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
     dnd: snap.dnd,
     demo: snap.demo,
     settings: snap.settings,
+    shortcuts: snap.shortcuts ?? [],
     notices: [],
     seq,
   };
@@ -239,6 +251,12 @@ function applyEvent(state: SoftphoneState, event: AppEvent, now: number): Softph
     }
     case 'notice':
       return addNotice(state, event.notice);
+    case 'shortcuts':
+      return { ...state, shortcuts: event.shortcuts };
+    case 'ignoreNewest': {
+      const newest = ringingToasts(state)[0];
+      return newest ? { ...state, ignored: [...state.ignored, newest.invitation.id] } : state;
+    }
   }
 }
 
