@@ -8,7 +8,17 @@
  *   --hidden                 start in the tray (what "start at login" passes)
  */
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, Notification, safeStorage, session, type WebContents } from 'electron';
+import {
+  app,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  Notification,
+  safeStorage,
+  session,
+  type WebContents,
+} from 'electron';
 import type { AppEvent } from '../contract.js';
 import { SoftphoneApp } from '../app/app.js';
 import { systemClock } from '../core/deps.js';
@@ -19,6 +29,7 @@ import { applyLoginItem, HIDDEN_ARG } from './loginItem.js';
 import { createNetFetch } from './netFetch.js';
 import { createAppPages } from './pages.js';
 import { SafeStorageVault } from './secrets.js';
+import { startShortcuts, type ShortcutRegistry } from './shortcuts.js';
 import { enableAppSecurity, hardenSession } from './security.js';
 import { TrayController } from './tray.js';
 import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
@@ -47,6 +58,7 @@ let mainWindow: MainWindow | null = null;
 let toast: ToastWindow | null = null;
 let tray: TrayController | null = null;
 let notifications: RingNotifications | null = null;
+let shortcuts: ShortcutRegistry | null = null;
 let quitting = false;
 let stopping = false;
 let stopped = false;
@@ -142,6 +154,15 @@ async function start(): Promise<void> {
     if (event.type === 'settings') void syncLoginItem(event.settings.startAtLogin);
   });
 
+  shortcuts = startShortcuts({
+    globalShortcut,
+    host: sp,
+    decline: (id) => Promise.resolve(handlers['softphone:decline']({ id })),
+    declineAll: () => Promise.resolve(handlers['softphone:declineAll']({})),
+    showMainWindow,
+    logger: log.child('shortcuts'),
+  });
+
   const snapshot = sp.snapshot();
   tray.update(snapshot);
   for (const r of snapshot.ringing) notifications?.ring(r.invitation);
@@ -191,6 +212,7 @@ app.on('before-quit', (event) => {
     .catch((err: unknown) => log.warn('sign-out on quit failed', { err }))
     .finally(() => {
       stopped = true;
+      shortcuts?.dispose();
       notifications?.closeAll();
       tray?.destroy();
       toast?.destroy();

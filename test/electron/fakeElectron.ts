@@ -422,6 +422,37 @@ export const dialog = {
 
 export const shell = {};
 
+/**
+ * globalShortcut as Electron behaves: `register` returns false when the accelerator is taken
+ * (by another application — `heldByOthers`, a test control — or already registered here), throws
+ * a TypeError on an accelerator it cannot parse, and `pressed` runs a registered callback.
+ */
+export const globalShortcut = {
+  registered: new Map<string, () => void>(),
+  heldByOthers: new Set<string>(),
+  register(accelerator: string, callback: () => void): boolean {
+    if (accelerator === '' || accelerator.endsWith('+') || accelerator.startsWith('+')) {
+      throw new TypeError(`Error processing argument at index 0, conversion failure from ${accelerator}`);
+    }
+    if (globalShortcut.heldByOthers.has(accelerator) || globalShortcut.registered.has(accelerator)) return false;
+    globalShortcut.registered.set(accelerator, callback);
+    return true;
+  },
+  isRegistered(accelerator: string): boolean {
+    return globalShortcut.registered.has(accelerator);
+  },
+  unregister(accelerator: string): void {
+    globalShortcut.registered.delete(accelerator);
+  },
+  unregisterAll(): void {
+    globalShortcut.registered.clear();
+  },
+  /** Test control: the user pressed `accelerator` (a no-op unless registered, like the OS). */
+  pressed(accelerator: string): void {
+    globalShortcut.registered.get(accelerator)?.();
+  },
+};
+
 /** Forget every window, tray, notification and handler between tests. */
 export function resetFakes(): void {
   BrowserWindow.all.length = 0;
@@ -434,6 +465,8 @@ export function resetFakes(): void {
   ipcRenderer.listeners.clear();
   contextBridge.exposed.clear();
   net.calls.length = 0;
+  globalShortcut.registered.clear();
+  globalShortcut.heldByOthers.clear();
   safeStorage.available = true;
   safeStorage.backend = 'gnome_libsecret';
   screen.cursor = { x: 100, y: 100 };
@@ -447,6 +480,7 @@ export default {
   BrowserWindow,
   contextBridge,
   dialog,
+  globalShortcut,
   ipcMain,
   ipcRenderer,
   Menu,
