@@ -18,7 +18,13 @@ import type { DeclineCommandResult, EngineEvent, EngineSnapshot } from './core/e
 import type { HistoryEntry } from './core/history.js';
 import type { DeclineError, ForwardTarget, Invitation, Outcome } from './core/invitation.js';
 import { forwardTargetSchema } from './core/schemas.js';
-import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutStatus } from './core/shortcuts.js';
+import {
+  acceleratorProblem,
+  DEFAULT_SHORTCUTS,
+  SHORTCUT_ACTIONS,
+  type ShortcutAction,
+  type ShortcutStatus,
+} from './core/shortcuts.js';
 import type { AccountError, AccountState } from './core/provider.js';
 
 export type {
@@ -35,7 +41,7 @@ export type {
   Settings,
 };
 export { CALL_DECLINE_REASONS, GRAPH_REJECT_REASONS };
-export { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutStatus };
+export { acceleratorProblem, DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutStatus };
 
 /** An account as the UI sees it: its config without any secret, plus whether one is stored. */
 export type AccountSummary = AccountConfig & { hasSecret: boolean };

@@ -1,6 +1,7 @@
 import { CALL_DECLINE_REASONS, GRAPH_REJECT_REASONS, type Settings } from '../../../electron/contract.js';
 import { reasonLabel } from '../lib/labels.js';
 import { useSoftphone } from '../store/context.js';
+import { ShortcutsSettings } from './ShortcutsSettings.js';
 
 export function SettingsSection() {
   const settings = useSoftphone((s) => s.settings);
@@ -55,6 +56,7 @@ export function SettingsSection() {
           Start at login
         </label>
       </div>
+      <ShortcutsSettings />
     </section>
   );
 }
