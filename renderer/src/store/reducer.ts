@@ -7,7 +7,6 @@
  * ignore, notices they dismissed, and the short farewell shown when a toast ends with a message.
  */
 import {
-  DEFAULT_SHORTCUTS,
   type AccountError,
   type AccountState,
   type AccountSummary,
@@ -84,7 +83,14 @@ export const INITIAL_STATE: SoftphoneState = {
     graphDeclineReason: 'none',
     ringtone: true,
     startAtLogin: false,
-    shortcuts: DEFAULT_SHORTCUTS,
+    // The settings' defaults (a literal: a value import of the contract here would evaluate its
+    // zod schemas in the toast page before zod is made jitless; the snapshot replaces it anyway).
+    shortcuts: {
+      declineNewest: 'CommandOrControl+Alt+D',
+      ignoreNewest: 'CommandOrControl+Alt+I',
+      declineAll: 'CommandOrControl+Alt+Shift+D',
+      showMainWindow: 'CommandOrControl+Alt+S',
+    },
   },
   shortcuts: [],
   notices: [],
