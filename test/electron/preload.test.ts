@@ -20,6 +20,7 @@ describe('the preload', () => {
       [
         'declineAll',
         'decline',
+        'forward',
         'onEvent',
         'removeAccount',
         'reportToastSize',

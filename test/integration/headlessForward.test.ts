@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGraphAccount, freeLoopbackPort, startSimulator, type Simulator } from '../../electron/simulator/index.js';
-import { HeadlessChild, ofType } from '../support/headlessChild.js';
+import { HeadlessChild } from '../support/headlessChild.js';
 
 /** `{"cmd":"forward"}` in headless mode as a child process, against the simulator. */
 describe('headless forward', () => {

@@ -4,7 +4,7 @@
  * On switch; a change is saved when the field is left or Enter is pressed. Whatever the shell
  * reported is shown beside it — above all a shortcut another application already holds.
  */
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import {
   acceleratorProblem,
   DEFAULT_SHORTCUTS,
@@ -47,7 +47,8 @@ export function ShortcutsSettings() {
       <legend>Keyboard shortcuts (work from any application)</legend>
       {SHORTCUT_ACTIONS.map((action) => (
         <ShortcutRow
-          key={action}
+          // A saved change (here or elsewhere) starts the row afresh from the settings.
+          key={`${action}=${shortcuts[action] ?? 'off'}`}
           action={action}
           value={shortcuts[action]}
           status={status.find((s) => s.action === action)}
@@ -72,7 +73,6 @@ function ShortcutRow({
   const fallback = DEFAULT_SHORTCUTS[action] ?? '';
   const [text, setText] = useState(value ?? fallback);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(value ?? fallback), [value, fallback]);
 
   const id = `shortcut-${action}`;
   const on = value !== null;
