@@ -76,6 +76,8 @@ export const graphAccountSchema = z
     provider: z.literal('graph'),
     displayName: z.string().max(100).optional(),
     tenantId: nonEmpty,
+    /** Further tenants whose calls may ring (a multi-tenant bot); `tenantId` always may. */
+    allowedTenants: z.array(nonEmpty).max(100).optional(),
     clientId: nonEmpty,
     clientSecret: nonEmpty.optional(),
     clientSecretEnv: nonEmpty.optional(),
@@ -87,6 +89,8 @@ export const graphAccountSchema = z
         host: nonEmpty.optional(),
         port: z.number().int().min(0).max(65535),
         path: z.string().regex(/^\//, 'must start with /').optional(),
+        /** Open connections at most (default 256). */
+        maxConnections: z.number().int().min(1).max(65_535).optional(),
       })
       .strict(),
     openIdConfigUrl: secureUrl.optional(),
