@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } f
 import { systemClock, type SecretStore } from '../core/deps.js';
 import { Engine, EngineError } from '../core/engine.js';
 import { createLogger, type LogLevel } from '../core/log.js';
+import { installProcessGuards, type GuardedProcess } from '../core/processGuards.js';
 import { createProvider } from '../core/providers.js';
 import { jsonFile, jsonKeyValueStore } from '../core/storage/jsonFile.js';
 import { ConfigError, configSecrets, loadConfigFile } from './config.js';
@@ -28,6 +29,8 @@ export interface HeadlessIO {
   startDemo(opts: { logLevel: LogLevel }): Promise<DemoBackend>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   signal?: Promise<void>;
+  /** The real process: unhandled rejections and uncaught exceptions are logged, not fatal. */
+  process?: GuardedProcess;
 }
 
 export const USAGE = `usage: npm run headless -- [--config FILE] [--data-dir DIR] [--log-level debug|info|warn|error]
@@ -100,6 +103,7 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   }
 
   const logger = createLogger((line) => io.stderr.write(line + '\n'), { level: args.logLevel, scope: 'headless' });
+  const removeGuards = io.process ? installProcessGuards(io.process, logger) : () => {};
   let demo: DemoBackend | null = null;
   if (accounts.length === 0) {
     logger.info(
@@ -183,5 +187,6 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   await Promise.all(inFlight);
   await engine.stop();
   await demo?.close();
+  removeGuards();
   return 0;
 }

@@ -20,6 +20,7 @@ import { createNetFetch } from './netFetch.js';
 import { createAppPages } from './pages.js';
 import { SafeStorageVault } from './secrets.js';
 import { enableAppSecurity, hardenSession } from './security.js';
+import { installProcessGuards } from '../core/processGuards.js';
 import { TrayController } from './tray.js';
 import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
 import { RingNotifications } from './windows/ringNotifications.js';
@@ -37,6 +38,7 @@ const pages = createAppPages({ mainDir: import.meta.dirname, devServerUrl });
 const assetsDir = join(import.meta.dirname, '..', '..', 'assets');
 const fileLog = createFileLogger(join(userData, 'logs'), { alsoStderr: !app.isPackaged });
 const log = fileLog.logger;
+installProcessGuards(process, log);
 
 // Before `ready`: every renderer sandboxed, every webContents hardened as it is created.
 enableAppSecurity(app, log, pages.isAppUrl);
