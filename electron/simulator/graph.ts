@@ -28,17 +28,18 @@ import { checkLoopback, signingKey, unref, type SigningKey } from './graph/keys.
 import { SEED_CALL_ID } from './graph/seed.js';
 import { NotificationSender } from './graph/sender.js';
 import { incomingCallBody, type NotificationShape } from './graph/shapes.js';
-import type {
-  ForgeKind,
-  GraphSimOptions,
-  NotificationResult,
-  RejectFailure,
-  RejectRecord,
-  RingOptions,
-  SentNotification,
-  SimGraphCall,
-  TokenFailure,
-  TokenIssue,
+import {
+  OTHER_TENANT_ID,
+  type ForgeKind,
+  type GraphSimOptions,
+  type NotificationResult,
+  type RejectFailure,
+  type RejectRecord,
+  type RingOptions,
+  type SentNotification,
+  type SimGraphCall,
+  type TokenFailure,
+  type TokenIssue,
 } from './graph/types.js';
 
 export {
@@ -49,7 +50,7 @@ export {
   SEED_REJECT_RESPONSE,
 } from './graph/seed.js';
 export type { NotificationShape, SimCaller, CallerKind } from './graph/shapes.js';
-export { FORGE_KINDS } from './graph/types.js';
+export { FORGE_KINDS, OTHER_TENANT_ID } from './graph/types.js';
 export type * from './graph/types.js';
 
 export const SIM_TENANT_ID = '5f2b6a58-8c1d-4d5e-9f3b-2a7c1e0d9b41';
@@ -198,7 +199,7 @@ export class GraphSim {
       callId,
       from: opts.from ?? {},
       video: opts.video ?? shape === 'seed',
-      tenantId: this.tenantId,
+      tenantId: opts.forge === 'otherTenant' ? OTHER_TENANT_ID : (opts.tenantId ?? this.tenantId),
       botAppId: this.clientId,
       botName: 'Softphone Bot',
       callbackUri: receiverUrl,
@@ -221,7 +222,8 @@ export class GraphSim {
         });
       }
     }
-    return this.sender.post(receiverUrl, body, callId, 'created', opts.forge ?? null);
+    const claims = opts.tenantId ? { tid: opts.tenantId } : {};
+    return this.sender.post(receiverUrl, body, callId, 'created', opts.forge ?? null, claims);
   }
 
   /** Sends a forged incoming-call notification (the receiver must refuse it). */
@@ -251,9 +253,26 @@ export class GraphSim {
     return this.sender.deliver(url, text, token, opts.callId ?? '', 'created', null);
   }
 
-  /** A callback token as Microsoft signs it; `claims` override (undefined deletes a claim). */
-  signCallbackToken(claims: Record<string, unknown> = {}, key?: SigningKey): Promise<string> {
-    return this.sender.signCallbackToken(claims, key);
+  /**
+   * A callback token as Microsoft signs it; `claims` override (undefined deletes a claim);
+   * `{ kid: false }` leaves the key id out of the header.
+   */
+  signCallbackToken(
+    claims: Record<string, unknown> = {},
+    key?: SigningKey,
+    header: { kid?: boolean } = {},
+  ): Promise<string> {
+    return this.sender.signCallbackToken(claims, key, header);
+  }
+
+  /** Rotates the notification signing key (see NotificationSender.rotateKey); resolves with the new kid. */
+  rotateCallbackKey(opts: { publish?: boolean; retireOld?: boolean } = {}): Promise<string> {
+    return this.sender.rotateKey(opts);
+  }
+
+  /** Publishes a key made by `rotateCallbackKey({ publish: false })`. */
+  publishCallbackKey(): void {
+    this.sender.publishKey();
   }
 
   /** Resolves with the first reject (recorded or future) matching `pred`. */

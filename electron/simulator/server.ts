@@ -3,6 +3,7 @@
  * it receives and hands it to the protocol modules (ucwa.ts, graph.ts) in turn.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -32,6 +33,8 @@ export type SimHandler = (ctx: SimContext) => boolean | Promise<boolean>;
 export interface SimServerOptions {
   host?: string;
   port?: number;
+  /** Serve HTTPS with this certificate (e.g. graph/ca.ts simCertificateAuthority()). */
+  tls?: { cert: string; key: string };
 }
 
 export class SimServer {
@@ -47,14 +50,14 @@ export class SimServer {
 
   static async start(opts: SimServerOptions = {}): Promise<SimServer> {
     const host = opts.host ?? '127.0.0.1';
-    const server = createServer();
+    const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }) : createServer();
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const sim = new SimServer(server, `http://${host}:${port}`);
+    const sim = new SimServer(server, `${opts.tls ? 'https' : 'http'}://${host}:${port}`);
     server.on('request', (req, res) => void sim.dispatch(req, res));
     return sim;
   }

@@ -7,7 +7,10 @@ describe('process guards', () => {
   const setup = () => {
     const lines: string[] = [];
     const proc = new EventEmitter();
-    const remove = installProcessGuards(proc as unknown as GuardedProcess, createLogger((l) => lines.push(l)));
+    const remove = installProcessGuards(
+      proc as unknown as GuardedProcess,
+      createLogger((l) => lines.push(l)),
+    );
     return { lines, proc, remove };
   };
 

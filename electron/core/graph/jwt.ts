@@ -138,7 +138,7 @@ export class CallbackVerifier {
         },
       );
     };
-    this.warmTimer = this.opts.clock.setTimeout(attempt, 0);
+    attempt();
   }
 
   /** Re-reads the OpenID configuration and the keys in the background (after a wake). */
@@ -286,13 +286,18 @@ export class CallbackVerifier {
     });
     const unavailable = (err: unknown) =>
       new CallbackAuthError(503, 'keysUnavailable', `could not read the signing keys at ${jwksUri}: ${errorText(err)}`);
-    const reload = async () => {
+    let reloading: Promise<void> | null = null;
+    const reload = (): Promise<void> => {
       this.lastKeyFetchAt = this.opts.clock.now();
-      try {
-        await remote.reload();
-      } catch (err) {
-        throw unavailable(err);
-      }
+      reloading ??= remote
+        .reload()
+        .catch((err: unknown) => {
+          throw unavailable(err);
+        })
+        .finally(() => {
+          reloading = null;
+        });
+      return reloading;
     };
     // Separate "the token is bad" (403) from "we cannot get keys right now" (503).
     const getKey: JWTVerifyGetKey = async (header, token) => {
@@ -302,6 +307,11 @@ export class CallbackVerifier {
       } catch (err) {
         if (err instanceof joseErrors.JWKSMultipleMatchingKeys) throw err;
         if (!(err instanceof joseErrors.JWKSNoMatchingKey)) throw unavailable(err);
+      }
+      if (reloading) {
+        // A fetch is under way (warm-up, the end of a cooldown): its keys decide.
+        await reloading;
+        return await remote(header, token);
       }
       const since = this.opts.clock.now() - this.lastKeyFetchAt;
       if (since < this.cooldownMs) {

@@ -80,6 +80,11 @@ export class GraphProvider implements Provider {
     return this.receiver?.url ?? null;
   }
 
+  /** clock.now() of the next token attempt or refresh (status display and tests), or null. */
+  get nextTokenAttemptAt(): number | null {
+    return this.tokens?.nextAttemptAt ?? null;
+  }
+
   async start(sink: ProviderSink): Promise<void> {
     this.sink = sink;
     this.connected = false;

@@ -120,11 +120,13 @@ export class CallbackReceiver {
         keepAliveTimeout: l.keepAliveTimeoutMs,
       },
       (req, res) => {
-        this.handle(req, res).catch((err: unknown) => {
+        const handled = this.handle(req, res).catch((err: unknown) => {
           // handle() catches what it expects; this is the last line, never a crash.
           this.log.error('a notification request failed unexpectedly', { err });
           if (!res.headersSent) res.destroy();
         });
+        this.pending.add(handled);
+        void handled.finally(() => this.pending.delete(handled));
       },
     );
     server.maxConnections = l.maxConnections;
@@ -214,7 +216,12 @@ export class CallbackReceiver {
       verdict,
       bodyRead.then<Settled<CallbackClaims> | BodyFailure>((b) => (b.ok ? verdict : b)),
     ]);
-    if ('why' in early) return this.bodyFailed(req, res, early, ids);
+    if ('why' in early) {
+      this.bodyFailed(req, res, early, ids);
+      // The verification still under way ends here (its outcome no longer matters).
+      await verdict;
+      return;
+    }
     if (!early.ok) {
       const err = early.error;
       const e = err instanceof CallbackAuthError ? err : new CallbackAuthError(403, 'invalid', String(err));

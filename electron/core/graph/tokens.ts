@@ -266,9 +266,9 @@ export class GraphTokens {
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
     const code = this.lastError?.code;
     let wait: number;
-    if (code === 'Throttled') {
-      wait = Math.max(0, this.throttledUntil - this.deps.clock.now());
-    } else if (code === 'AuthorityUnavailable') {
+    if (code === 'Throttled' && this.throttledUntil > this.deps.clock.now()) {
+      wait = this.throttledUntil - this.deps.clock.now();
+    } else if (code === 'AuthorityUnavailable' || code === 'Throttled') {
       const base = TRANSIENT_RETRY_MS[Math.min(this.failures, TRANSIENT_RETRY_MS.length - 1)] ?? 10_000;
       wait = Math.round(base * (0.9 + Math.random() * 0.2));
     } else {
@@ -540,9 +540,13 @@ function toTokenError(err: unknown, authority: string): GraphTokenError {
   );
 }
 
-/** AADSTS messages carry trace ids and timestamps after the first line; keep the sentence. */
+/**
+ * The sentence of an Entra error: msal wraps it as "Error(s): … - Description: <text> -
+ * Correlation ID: …", and AADSTS texts carry trace ids and timestamps after the first line.
+ */
 function firstLine(detail: string): string {
-  return detail.split(/\r?\n/)[0]?.trim() ?? detail;
+  const described = / - Description: ([\s\S]*?)(?: - Correlation ID:|$)/.exec(detail)?.[1] ?? detail;
+  return described.split(/\r?\n/)[0]?.trim() ?? described;
 }
 
 /** HH:MM:SS (local time) of a clock.now() value. */

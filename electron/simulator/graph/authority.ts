@@ -89,22 +89,35 @@ export class TokenAuthority {
 
   private async tokenEndpoint(ctx: SimContext): Promise<boolean> {
     const res = ctx.res;
-    const oauthError = (status: number, error: string, description: string) => {
-      sendJson(res, status, {
-        error,
-        error_description: `${description}\r\nTrace ID: ${randomUUID()}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: ${new Date(this.now()).toISOString()}`,
-        error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)],
-      });
+    const oauthError = (status: number, error: string, description: string, headers: Record<string, string> = {}) => {
+      sendJson(
+        res,
+        status,
+        {
+          error,
+          error_description: `${description}\r\nTrace ID: ${randomUUID()}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: ${new Date(this.now()).toISOString()}`,
+          error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)],
+        },
+        headers,
+      );
       return true;
     };
+    while (this.tokenFailures[0]?.until !== undefined && this.tokenFailures[0].until <= this.now()) {
+      this.tokenFailures.shift(); // an outage that is over
+    }
     const failure = this.tokenFailures[0];
     if (failure) {
-      if (--failure.times! <= 0) this.tokenFailures.shift();
+      if (failure.until === undefined && --failure.times! <= 0) this.tokenFailures.shift();
       if (failure.status === 'drop') {
         res.destroy();
         return true;
       }
-      return oauthError(failure.status, failure.error, failure.description);
+      return oauthError(
+        failure.status,
+        failure.error,
+        failure.description,
+        failure.retryAfter !== undefined ? { 'Retry-After': failure.retryAfter } : {},
+      );
     }
     const form = new URLSearchParams(ctx.body);
     if (!String(ctx.req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {

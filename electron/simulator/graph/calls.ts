@@ -137,6 +137,10 @@ export class GraphCallsApi {
     if (failure) {
       if (--failure.times! <= 0) this.rejectFailures.shift();
       switch (failure.status) {
+        case 'hang':
+          // Held without an answer (recorded with status 0) until the client gives up.
+          record(0);
+          return true;
         case 404:
           return graphError(404, '9997', 'Call not found.');
         case 429:

@@ -6,9 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { sendJson, type SimContext } from '../server.js';
-import type { SigningKey } from './keys.js';
 import { deletedCallBody } from './shapes.js';
-import type { ForgeKind, NotificationResult, SentNotification, SimGraphCall } from './types.js';
+import { newSigningKey, type SigningKey } from './keys.js';
+import {
+  OTHER_TENANT_ID,
+  type ForgeKind,
+  type NotificationResult,
+  type SentNotification,
+  type SimGraphCall,
+} from './types.js';
 
 export interface NotificationSenderOptions {
   origin: string;
@@ -28,9 +34,13 @@ export class NotificationSender {
   private readonly callbackIssuer: string;
   private readonly now: () => number;
 
+  /** Keys still published after a rotation (newest last). */
+  private readonly retiredKeys: SigningKey[] = [];
+  private keysPublished = true;
+
   constructor(
     opts: NotificationSenderOptions,
-    private readonly callbackKey: SigningKey,
+    private callbackKey: SigningKey,
     private readonly attackerKey: SigningKey,
   ) {
     this.tenantId = opts.tenantId;
@@ -56,14 +66,42 @@ export class NotificationSender {
       return true;
     }
     if (p === '/aps/v1/keys' && m === 'GET') {
-      sendJson(ctx.res, 200, { keys: [{ ...this.callbackKey.jwk, endorsements: ['msteams'] }] });
+      const published = this.keysPublished ? [...this.retiredKeys, this.callbackKey] : this.retiredKeys;
+      sendJson(ctx.res, 200, { keys: published.map((k) => ({ ...k.jwk, endorsements: ['msteams'] })) });
       return true;
     }
     return false;
   }
 
   /** A callback token as Microsoft signs it; `claims` override (undefined deletes a claim). */
-  async signCallbackToken(claims: Record<string, unknown> = {}, key: SigningKey = this.callbackKey): Promise<string> {
+  /**
+   * Key rotation: a new signing key is made and used from now on. `publish` (default true)
+   * puts it in the key set at once; false signs with it before it is published (then call
+   * `publishKey()`), the way a token can name a key newer than a client's last fetch. The old
+   * key stays published unless `retireOld`.
+   */
+  async rotateKey(opts: { publish?: boolean; retireOld?: boolean } = {}): Promise<string> {
+    if (!opts.retireOld) this.retiredKeys.push(this.callbackKey);
+    this.callbackKey = await newSigningKey();
+    this.keysPublished = opts.publish ?? true;
+    return this.callbackKey.kid;
+  }
+
+  /** Publishes the key made by `rotateKey({ publish: false })`. */
+  publishKey(): void {
+    this.keysPublished = true;
+  }
+
+  /** The kid notifications are signed with now. */
+  get currentKid(): string {
+    return this.callbackKey.kid;
+  }
+
+  async signCallbackToken(
+    claims: Record<string, unknown> = {},
+    key: SigningKey = this.callbackKey,
+    header: { kid?: boolean } = {},
+  ): Promise<string> {
     const now = Math.floor(this.now() / 1000);
     const payload: JWTPayload = {
       iss: this.callbackIssuer,
@@ -79,7 +117,11 @@ export class NotificationSender {
     }
     // Real calling tokens carry cty "JWT" and no iat (PROTOCOL.md §6.1).
     return new SignJWT(payload)
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT', cty: 'JWT' })
+      .setProtectedHeader(
+        header.kid === false
+          ? { alg: 'RS256', typ: 'JWT', cty: 'JWT' }
+          : { alg: 'RS256', kid: key.kid, typ: 'JWT', cty: 'JWT' },
+      )
       .sign(key.privateKey);
   }
 
@@ -93,11 +135,15 @@ export class NotificationSender {
     callId: string,
     changeType: SentNotification['changeType'],
     forge: ForgeKind | null,
+    claims: Record<string, unknown> = {},
   ): Promise<NotificationResult> {
     let token: string | null;
     switch (forge) {
       case null:
-        token = await this.signCallbackToken();
+        token = await this.signCallbackToken(claims);
+        break;
+      case 'otherTenant':
+        token = await this.signCallbackToken({ tid: OTHER_TENANT_ID });
         break;
       case 'noToken':
         token = null;

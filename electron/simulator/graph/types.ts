@@ -5,7 +5,15 @@
 import type { NotificationShape, SimCaller } from './shapes.js';
 
 export type ForgeKind =
-  'badSignature' | 'wrongAudience' | 'wrongIssuer' | 'expired' | 'noToken' | 'noTid' | 'unknownKey';
+  | 'badSignature'
+  | 'wrongAudience'
+  | 'wrongIssuer'
+  | 'expired'
+  | 'noToken'
+  | 'noTid'
+  | 'unknownKey'
+  /** Correctly signed, but for another tenant (token `tid` and `resourceData.tenantId`). */
+  | 'otherTenant';
 export const FORGE_KINDS: readonly ForgeKind[] = [
   'badSignature',
   'wrongAudience',
@@ -14,7 +22,11 @@ export const FORGE_KINDS: readonly ForgeKind[] = [
   'noToken',
   'noTid',
   'unknownKey',
+  'otherTenant',
 ];
+
+/** The tenant of 'otherTenant' forgeries. */
+export const OTHER_TENANT_ID = '9d1c3a77-0b5e-4f7e-8a2d-6c4b1e9f0a53';
 
 export interface GraphSimOptions {
   tenantId?: string;
@@ -46,6 +58,8 @@ export interface RingOptions {
   video?: boolean;
   /** Send a forged notification instead of a correctly signed one (no call is created). */
   forge?: ForgeKind;
+  /** The caller's tenant: the token's `tid` and `resourceData.tenantId` (default the simulator's). */
+  tenantId?: string;
 }
 
 export interface NotificationResult {
@@ -66,6 +80,7 @@ export interface RejectRecord {
   body: string;
   /** `reason` from the body, or null when absent/unparseable. */
   reason: string | null;
+  /** The status answered (0: held without an answer, see RejectFailure 'hang'). */
   status: number;
   /** The body the simulator answered with ('' for 202). */
   response: string;
@@ -95,14 +110,21 @@ export interface SimGraphCall {
 }
 
 export interface RejectFailure {
-  status: 404 | 429 | 500 | 502 | 503 | 504;
+  /** 'hang': the request is held without an answer until the simulator closes. */
+  status: 404 | 429 | 500 | 502 | 503 | 504 | 'hang';
   /** Retry-After header value (e.g. "2.128"). */
   retryAfter?: string;
   /** How many rejects it answers (default 1). */
   times?: number;
 }
 
-export type TokenFailure =
-  | { status: number; error: string; description: string; times?: number }
+export type TokenFailure = (
+  | { status: number; error: string; description: string; retryAfter?: string }
   /** Drops the connection without an answer (a network failure). */
-  | { status: 'drop'; times?: number };
+  | { status: 'drop' }
+) & {
+  /** How many token requests it answers (default 1); ignored when `until` is set. */
+  times?: number;
+  /** Every token request fails until this time (the simulator's `now()`): an outage. */
+  until?: number;
+};

@@ -14,6 +14,7 @@ const EXPECTED: Record<ForgeKind, { status: number; logged: string }> = {
   noTid: { status: 403, logged: '"reason":"noTid"' },
   // Keys were fetched moments ago: the key may be newer than that, so Microsoft should retry.
   unknownKey: { status: 503, logged: '"reason":"keyNotYetKnown"' },
+  otherTenant: { status: 403, logged: '"reason":"tenant"' },
 };
 
 describe('Graph callback receiver', () => {
