@@ -8,6 +8,8 @@ export interface RawExchange {
   socket: Socket;
   /** Everything the server sent, once the connection closed. */
   closed: Promise<{ text: string; status: number | null }>;
+  /** The status of the first answer, as soon as its status line arrived (null: closed without one). */
+  status: Promise<number | null>;
 }
 
 /** Opens a connection to `url`'s host and port; resolves once connected. */
@@ -16,7 +18,14 @@ export function openRaw(url: string): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: u.hostname, port: Number(u.port) });
     const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
+    let gotStatus!: (s: number | null) => void;
+    const status = new Promise<number | null>((r) => (gotStatus = r));
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+      if (m) gotStatus(Number(m[1]));
+    });
+    socket.once('close', () => gotStatus(null));
     const closed = new Promise<{ text: string; status: number | null }>((done) => {
       socket.once('close', () => {
         const text = Buffer.concat(chunks).toString('latin1');
@@ -25,7 +34,7 @@ export function openRaw(url: string): Promise<RawExchange> {
       });
     });
     socket.on('error', () => undefined); // a reset is an outcome, read from `closed`
-    socket.once('connect', () => resolve({ socket, closed }));
+    socket.once('connect', () => resolve({ socket, closed, status }));
     socket.once('error', reject);
   });
 }
