@@ -27,6 +27,7 @@ const LABELS: Partial<Record<FieldName, string>> = {
   declineReason: 'Decline reason',
   payloadFormat: 'Request format',
   tenantId: 'Tenant id',
+  allowedTenants: 'Other allowed tenants',
   clientId: 'Client (application) id',
   certFile: 'Certificate file',
   keyFile: 'Private key file',
@@ -191,6 +192,9 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
         ) : (
           <>
             {text('tenantId', { required: true })}
+            {text('allowedTenants', {
+              hint: 'Optional: more tenant ids whose calls may ring (a multi-tenant bot), separated by commas.',
+            })}
             {text('clientId', { required: true })}
             <fieldset className="credential-choice span-2">
               <legend>Credential</legend>

@@ -23,6 +23,8 @@ export interface AccountFormValues {
   payloadFormat: '' | 'json' | 'xml';
   // Graph
   tenantId: string;
+  /** Further tenants whose calls may ring, separated by commas or spaces. */
+  allowedTenants: string;
   clientId: string;
   credential: 'secret' | 'certificate';
   certFile: string;
@@ -49,6 +51,7 @@ export function emptyForm(provider: 'ucwa' | 'graph' = 'ucwa'): AccountFormValue
     discoveryUrl: '',
     payloadFormat: '',
     tenantId: '',
+    allowedTenants: '',
     clientId: '',
     credential: 'secret',
     certFile: '',
@@ -76,6 +79,7 @@ export function formFromAccount(a: AccountSummary): AccountFormValues {
   return {
     ...base,
     tenantId: a.tenantId,
+    allowedTenants: (a.allowedTenants ?? []).join(', '),
     clientId: a.clientId,
     credential: a.certificate ? 'certificate' : 'secret',
     certFile: a.certificate?.certFile ?? '',
@@ -119,6 +123,7 @@ const UCWA_KEYS = [
 const GRAPH_KEYS = [
   'displayName',
   'tenantId',
+  'allowedTenants',
   'clientId',
   'clientSecret',
   'certificate',
@@ -133,6 +138,12 @@ function carried(existing: AccountSummary | null, provider: 'ucwa' | 'graph'): R
   if (!existing || existing.provider !== provider) return {};
   const owned = new Set([...(provider === 'ucwa' ? UCWA_KEYS : GRAPH_KEYS), 'id', 'provider', 'hasSecret']);
   return Object.fromEntries(Object.entries(existing).filter(([k]) => !owned.has(k)));
+}
+
+/** "a, b c" → ['a', 'b', 'c']; nothing → undefined (the key is left out). */
+function tenantList(text: string): string[] | undefined {
+  const list = text.split(/[\s,;]+/).filter((t) => t !== '');
+  return list.length > 0 ? list : undefined;
 }
 
 function stripUndefined<T extends object>(o: T): T {
@@ -177,6 +188,7 @@ export function buildSaveInput(
       provider: 'graph',
       displayName: opt(v.displayName),
       tenantId: v.tenantId.trim(),
+      allowedTenants: tenantList(v.allowedTenants),
       clientId: v.clientId.trim(),
       certificate:
         v.credential === 'certificate' ? { certFile: v.certFile.trim(), keyFile: v.keyFile.trim() } : undefined,
@@ -186,6 +198,7 @@ export function buildSaveInput(
         host: opt(v.callbackHost),
         port: Number.isNaN(port) ? 0 : port,
         path: opt(v.callbackPath),
+        maxConnections: existing?.provider === 'graph' ? existing.callback.maxConnections : undefined,
       }),
       caFile: opt(v.caFile),
       declineReason: opt(v.declineReason),
@@ -247,6 +260,7 @@ export function fieldFor(path: readonly PropertyKey[]): FieldName | 'form' {
     'discoveryUrl',
     'payloadFormat',
     'tenantId',
+    'allowedTenants',
     'clientId',
     'apiVersion',
     'rejectPath',
