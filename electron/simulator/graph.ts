@@ -169,6 +169,11 @@ export class GraphSim {
     this.api.failRejects(failure);
   }
 
+  /** Chaos: `chaos(callId)` answers each reject's failure (or null: handled normally). */
+  setRejectChaos(chaos: ((callId: string) => RejectFailure | null) | null): void {
+    this.api.setRejectChaos(chaos);
+  }
+
   /** The next `times` token requests fail with this OAuth error. */
   failTokens(failure: TokenFailure): void {
     this.authority.failTokens(failure);
@@ -204,7 +209,9 @@ export class GraphSim {
       botName: 'Softphone Bot',
       callbackUri: receiverUrl,
     });
-    if (!opts.forge) {
+    const redelivery = this.calls.get(callId)?.state === 'ringing';
+    if (!opts.forge && !redelivery) {
+      // (A redelivery of a call still ringing — Microsoft retrying — keeps the call's own timeout.)
       const call: SimGraphCall = {
         id: callId,
         shape,

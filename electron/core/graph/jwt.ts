@@ -63,7 +63,7 @@ export interface CallbackVerifierOptions {
   clockToleranceSec?: number;
   /** Timeout of one OpenID configuration or JWKS request (default 5 s). */
   requestTimeoutMs?: number;
-  /** The key set is fetched again for an unknown `kid` at most this often (default 30 s). */
+  /** The key set is fetched again for an unknown `kid` at most this often (default 5 s). */
   keyCooldownMs?: number;
 }
 
@@ -102,7 +102,7 @@ export class CallbackVerifier {
     this.toleranceSec = opts.clockToleranceSec ?? 300;
     this.timeoutMs = opts.requestTimeoutMs ?? 5_000;
     this.log = opts.logger.child('jwt');
-    this.cooldownMs = opts.keyCooldownMs ?? 30_000;
+    this.cooldownMs = opts.keyCooldownMs ?? 5_000;
   }
 
   /** Loads the OpenID configuration and the key set ahead of the first notification. */

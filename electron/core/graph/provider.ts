@@ -34,7 +34,7 @@ export interface GraphDeps {
   maxBodyBytes?: number;
   /** Callback receiver connection limits (account.callback.maxConnections wins for the cap). */
   receiverLimits?: ReceiverLimits;
-  /** Unknown-`kid` re-fetch cooldown of the notification keys (default 30 s). */
+  /** Unknown-`kid` re-fetch cooldown of the notification keys (default 5 s). */
   keyCooldownMs?: number;
   /** Margin kept of Graph's 15 s window (default 2 s): a reject must start by receivedAt + 13 s. */
   decisionMarginMs?: number;

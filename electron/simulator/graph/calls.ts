@@ -26,6 +26,7 @@ export class GraphCallsApi {
   private deleteAfterReject: boolean;
   private deleteFirst = false;
   private rejectSeq = 0;
+  private chaos: ((callId: string) => RejectFailure | null) | null = null;
   private readonly calls: Map<string, SimGraphCall>;
   private readonly now: () => number;
 
@@ -41,6 +42,11 @@ export class GraphCallsApi {
   /** The next `times` rejects answer `status` (404 "Call not found.", 429 + Retry-After, 5xx). */
   failRejects(failure: RejectFailure): void {
     this.rejectFailures.push({ times: 1, ...failure });
+  }
+
+  /** Chaos: asked for each reject (after any queued failure); a failure to answer, or null. */
+  setRejectChaos(chaos: ((callId: string) => RejectFailure | null) | null): void {
+    this.chaos = chaos;
   }
 
   setDeleteAfterReject(on: boolean): void {
@@ -133,9 +139,10 @@ export class GraphCallsApi {
         'Access token validation failure. Invalid audience, signature or expiry.',
       );
     }
-    const failure = this.rejectFailures[0];
+    const queued = this.rejectFailures[0];
+    if (queued && --queued.times! <= 0) this.rejectFailures.shift();
+    const failure = queued ?? this.chaos?.(callId) ?? null;
     if (failure) {
-      if (--failure.times! <= 0) this.rejectFailures.shift();
       switch (failure.status) {
         case 'hang':
           // Held without an answer (recorded with status 0) until the client gives up.
