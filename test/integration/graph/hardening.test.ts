@@ -377,6 +377,30 @@ describe('Graph receiver hardening (simulator over HTTPS, real signatures)', () 
     await expect(slowBody.closed).resolves.toMatchObject({ status: 408 });
   });
 
+  it('bounds keep-alive: an idle connection is closed, and so is one that served its quota', async () => {
+    const url = await startReceiver({
+      limits: { keepAliveTimeoutMs: 200, maxRequestsPerSocket: 2, checkIntervalMs: 50 },
+    });
+    const token = await world.sim.signCallbackToken();
+    const post = head('POST', '/callback', {
+      Host: '127.0.0.1',
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      'Content-Length': '12',
+    });
+    const idle = await openRaw(url);
+    idle.socket.write(post + '{"value":[]}');
+    await expect(idle.status).resolves.toBe(202);
+    // Nothing more is sent: the server closes the idle connection on its own.
+    await expect(idle.closed).resolves.toMatchObject({ status: 202 });
+
+    const busy = await openRaw(url);
+    for (let i = 0; i < 3; i++) busy.socket.write(post + '{"value":[]}');
+    const { text } = await busy.closed;
+    // Two answered, the third refused (503) and the connection closed.
+    expect(text.match(/^HTTP\/1\.1 \d{3}/gm)).toEqual(['HTTP/1.1 202', 'HTTP/1.1 202', 'HTTP/1.1 503']);
+  });
+
   it('on wake, refreshes a token close to expiry and the notification keys in the background', async () => {
     await world.close();
     world = await startSecureGraphWorld({ tokenLifetimeSec: 300 });
