@@ -143,8 +143,14 @@ export class CallbackReceiver {
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       // Malformed requests and timeouts: answer if the socket still can, never throw.
       this.log.debug('client error on the callback port', { code: err.code });
-      if (socket.writable && !socket.writableEnded) {
-        const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (socket.writable && !socket.writableEnded && !answering?.headersSent) {
+        const status =
+          err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : err.code === 'HPE_HEADER_OVERFLOW'
+              ? '431 Request Header Fields Too Large'
+              : '400 Bad Request';
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       }
       (socket as Socket).destroySoon();
