@@ -153,7 +153,13 @@ export class CallbackReceiver {
               : '400 Bad Request';
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       }
-      (socket as Socket).destroySoon();
+      // Drain what the client is still sending so the answer is not lost to a reset, and
+      // close for good shortly after (a client that keeps sending does not hold the socket).
+      socket.on('data', () => undefined);
+      socket.resume();
+      const s = socket as Socket;
+      s.end();
+      this.opts.clock.setTimeout(() => s.destroy(), 1_000);
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
