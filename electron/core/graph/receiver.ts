@@ -114,7 +114,8 @@ export class CallbackReceiver {
     const l = this.limits;
     const server = createServer(
       {
-        headersTimeout: l.headersTimeoutMs,
+        // Node refuses a headers timeout longer than the request timeout.
+        headersTimeout: Math.min(l.headersTimeoutMs, l.requestTimeoutMs),
         requestTimeout: l.requestTimeoutMs,
         connectionsCheckingInterval: l.checkIntervalMs,
         keepAliveTimeout: l.keepAliveTimeoutMs,
