@@ -25,7 +25,15 @@ export interface AccountStatus {
   provider: ProviderKind;
   state: AccountState;
   error: AccountError | null;
+  /**
+   * When the account last heard from its server (epoch ms), or null before the first answer.
+   * The engine always sets it (optional only so older producers of this shape still fit).
+   */
+  lastHeardAt?: number | null;
 }
+
+/** `account` events for a mere lastHeardAt update come at most this often per account. */
+export const HEARD_EVENT_EVERY_MS = 30_000;
 
 export interface RingingView {
   invitation: Invitation;
@@ -34,7 +42,7 @@ export interface RingingView {
 }
 
 export type EngineEvent =
-  | { type: 'account'; accountId: string; state: AccountState; error?: AccountError }
+  | { type: 'account'; accountId: string; state: AccountState; error?: AccountError; lastHeardAt?: number | null }
   | { type: 'invitation'; invitation: Invitation }
   | { type: 'declining'; id: string; reason: string }
   | { type: 'declineFailed'; id: string; error: DeclineError }
@@ -92,6 +100,8 @@ interface BookEntry {
 interface AccountEntry {
   provider: Provider;
   status: AccountStatus;
+  /** lastHeardAt as of the last `account` event (heard-only events are throttled). */
+  announcedHeardAt: number | null;
 }
 
 export class Engine {
@@ -133,10 +143,17 @@ export class Engine {
     }
     const entry: AccountEntry = {
       provider,
-      status: { accountId: provider.accountId, provider: provider.kind, state: 'connecting', error: null },
+      status: {
+        accountId: provider.accountId,
+        provider: provider.kind,
+        state: 'connecting',
+        error: null,
+        lastHeardAt: null,
+      },
+      announcedHeardAt: null,
     };
     this.accounts.set(provider.accountId, entry);
-    this.emit({ type: 'account', accountId: provider.accountId, state: 'connecting' });
+    this.emit({ type: 'account', accountId: provider.accountId, state: 'connecting', lastHeardAt: null });
     await provider.start(this.sinkFor(entry));
   }
 
@@ -285,7 +302,13 @@ export class Engine {
         // The engine announced 'connecting' when it added the account: no repeat.
         if (state === account.status.state && !error && !account.status.error) return;
         account.status = { ...account.status, state, error: error ?? null };
-        this.emit(error ? { type: 'account', accountId, state, error } : { type: 'account', accountId, state });
+        this.emitAccount(account);
+      },
+      heard: (at) => {
+        if (this.accounts.get(accountId) !== account || !Number.isFinite(at)) return;
+        account.status = { ...account.status, lastHeardAt: at };
+        const last = account.announcedHeardAt;
+        if (last === null || at - last >= HEARD_EVENT_EVERY_MS) this.emitAccount(account);
       },
     };
   }
@@ -363,7 +386,18 @@ export class Engine {
       this.log.warn('provider did not stop cleanly', { accountId: account.provider.accountId, err });
     }
     account.status = { ...account.status, state: 'stopped', error: null };
-    this.emit({ type: 'account', accountId: account.provider.accountId, state: 'stopped' });
+    this.emitAccount(account);
+  }
+
+  private emitAccount(account: AccountEntry): void {
+    const { accountId, state, error } = account.status;
+    const lastHeardAt = account.status.lastHeardAt ?? null;
+    account.announcedHeardAt = lastHeardAt;
+    this.emit(
+      error
+        ? { type: 'account', accountId, state, error, lastHeardAt }
+        : { type: 'account', accountId, state, lastHeardAt },
+    );
   }
 
   private view(entry: BookEntry): RingingView | null {

@@ -22,6 +22,8 @@ export interface ProviderSink {
   ended(id: string, outcome: Outcome): void;
   /** Connection state of the account. */
   state(state: AccountState, error?: AccountError): void;
+  /** The server was heard from at `at` (epoch ms): a P-GET answer, an event, a notification. */
+  heard?(at: number): void;
 }
 
 export type DeclineResult =

@@ -44,6 +44,15 @@ import {
 
 export * from './ucwa/types.js';
 
+/** 410 Gone subcodes a UCWA pool answers when an application is lost [PROTOCOL.md §7.4]. */
+export const GONE_410_SUBCODES = [
+  'InactiveApplicationExpired',
+  'TooManyApplications',
+  'UserAgentNotAllowed',
+  'CannotRedirect',
+] as const;
+export type Gone410Subcode = (typeof GONE_410_SUBCODES)[number];
+
 /** The default simulator user: the account demo mode signs in with (see index.ts demoUcwaAccount). */
 export const DEMO_USER: Readonly<Required<Pick<SimUser, 'username' | 'password' | 'name' | 'sipUri'>>> = {
   username: 'demo@softphone.test',
@@ -300,10 +309,58 @@ export class UcwaSimulator {
       this.e.killApplication(app, FAIL.applicationNotFound(), 'removed');
   }
 
-  /** Like removeApplication but answers 410 Gone / InactiveApplicationExpired. */
-  expireApplication(appId?: string): void {
-    for (const app of this.e.targets(appId, 'expireApplication'))
-      this.e.killApplication(app, FAIL.inactiveExpired(), 'expired');
+  /**
+   * Like removeApplication but answers 410 Gone with `subcode` (default InactiveApplicationExpired,
+   * what a pool says after a long sleep; also TooManyApplications, UserAgentNotAllowed, CannotRedirect).
+   */
+  expireApplication(appId?: string, subcode: Gone410Subcode = 'InactiveApplicationExpired'): void {
+    if (!GONE_410_SUBCODES.includes(subcode))
+      throw new Error(
+        `UcwaSimulator.expireApplication: unknown subcode ${JSON.stringify(subcode)} (use ${GONE_410_SUBCODES.join(', ')})`,
+      );
+    const failure: SimFailure =
+      subcode === 'InactiveApplicationExpired'
+        ? FAIL.inactiveExpired()
+        : { status: 410, code: 'Gone', subcode, message: `The application is gone (${subcode}).` };
+    for (const app of this.e.targets(appId, 'expireApplication')) this.e.killApplication(app, failure, 'expired');
+  }
+
+  /**
+   * Misbehaviour: the held P-GET of every application (or `appId`) becomes a dead connection:
+   * never answered, never closed, as after the client's machine slept. Events queue until the
+   * client asks again. Returns how many were abandoned.
+   */
+  abandonHeldPget(appId?: string): number {
+    let n = 0;
+    for (const app of this.e.targets(appId, 'abandonHeldPget')) {
+      const res = app.channel.abandon();
+      if (res) {
+        this.e.hang(res);
+        n++;
+      }
+    }
+    this.e.changed();
+    return n;
+  }
+
+  /**
+   * Misbehaviour: the next `count` requests that carry a valid token are answered 401 (with the
+   * challenge) and that token is revoked. count 2 makes the request right after the client's
+   * fresh grant fail too (a token revoked twice, a pool failover).
+   */
+  revokeTokens(count = 1): void {
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`UcwaSimulator.revokeTokens: count must be a positive integer, got ${count}`);
+    this.e.auth.revokeNext += count;
+  }
+
+  /**
+   * The invitation ended on the server without any event reaching the client (as when its
+   * completion was skipped by a resync): a GET of its href answers 404 from now on.
+   */
+  forgetInvitation(handle: RingHandle | string): void {
+    const call = this.e.ringingCall(handle, 'forgetInvitation');
+    for (const leg of [...call.legs]) this.e.calls.dropLeg(leg);
   }
 
   /** Next decline fails: 409 Conflict/AlreadyExists, 410 Gone/CannotRedirect or 500 ServiceFailure/CallbackChannelError. The invitation keeps ringing. */

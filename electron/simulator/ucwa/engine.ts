@@ -322,6 +322,12 @@ export class UcwaEngine {
     if (by === 'client') app.channel.close();
   }
 
+  /** Keep an abandoned response open and unanswered (a dead connection) until close(). */
+  hang(res: ServerResponse): void {
+    this.hung.add(res);
+    res.once('close', () => this.hung.delete(res));
+  }
+
   killApplication(app: SimApp, failure: SimFailure, by: 'removed' | 'expired'): void {
     this.tombstones.set(app.id, failure);
     if (this.tombstones.size > MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value!);
