@@ -90,6 +90,14 @@ export class UcwaSimulator {
     this.e.addUser(user);
   }
 
+  /** The directory changed a user's password (their live applications stay; new grants need the new one). */
+  changePassword(username: string, password: string): void {
+    const user = this.e.auth.users.get(username.toLowerCase());
+    if (!user) throw new Error(`UcwaSimulator.changePassword: unknown user ${JSON.stringify(username)}`);
+    if (!password) throw new Error('UcwaSimulator.changePassword: password must not be empty');
+    user.password = password;
+  }
+
   /** Change options at run time (maxHoldMs, absoluteLinks, tokenLifetimeSec, rootRedirects, userRedirect). */
   configure(opts: Partial<Omit<UcwaSimOptions, 'users' | 'seed' | 'now' | 'maxRecords'>>): void {
     const o = this.e.opts;
