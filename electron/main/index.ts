@@ -8,7 +8,18 @@
  *   --hidden                 start in the tray (what "start at login" passes)
  */
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, Notification, safeStorage, session, type WebContents } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerMonitor,
+  safeStorage,
+  session,
+  type WebContents,
+} from 'electron';
 import type { AppEvent } from '../contract.js';
 import { SoftphoneApp } from '../app/app.js';
 import { systemClock } from '../core/deps.js';
@@ -21,6 +32,7 @@ import { createAppPages } from './pages.js';
 import { SafeStorageVault } from './secrets.js';
 import { enableAppSecurity, hardenSession } from './security.js';
 import { TrayController } from './tray.js';
+import { wireWake } from './wake.js';
 import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
 import { RingNotifications } from './windows/ringNotifications.js';
 import { isNativeWayland, ToastWindow } from './windows/toastWindow.js';
@@ -46,6 +58,7 @@ let softphone: SoftphoneApp | null = null;
 let mainWindow: MainWindow | null = null;
 let toast: ToastWindow | null = null;
 let tray: TrayController | null = null;
+let unwireWake: (() => void) | null = null;
 let notifications: RingNotifications | null = null;
 let quitting = false;
 let stopping = false;
@@ -64,7 +77,7 @@ function ownWebContents(): WebContents[] {
 
 /** Which AppEvents change what the tray shows. */
 function affectsTray(event: AppEvent): boolean {
-  return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts'].includes(event.type);
+  return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts', 'account'].includes(event.type);
 }
 
 function applicationMenu(): Menu | null {
@@ -91,6 +104,8 @@ async function start(): Promise<void> {
     startDemo: () => startDemoBackend(demoOptions()),
   });
   softphone = sp;
+  // Sleep, unlock and the network coming back: held P-GETs may be dead; every account re-listens.
+  unwireWake = wireWake({ powerMonitor, net, wake: (reason) => sp.engine.wake(reason) });
 
   const wayland = isNativeWayland(process.platform, process.env, app.commandLine.getSwitchValue('ozone-platform'));
   if (wayland) log.info('native Wayland: incoming invitations show as OS notifications (no always-on-top there)');
@@ -191,6 +206,7 @@ app.on('before-quit', (event) => {
     .catch((err: unknown) => log.warn('sign-out on quit failed', { err }))
     .finally(() => {
       stopped = true;
+      unwireWake?.();
       notifications?.closeAll();
       tray?.destroy();
       toast?.destroy();

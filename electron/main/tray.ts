@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { AppSnapshot, HistoryEntry, Invitation, Outcome, SimulateKind } from '../contract.js';
 import type { Logger } from '../core/deps.js';
+import { ConnectionHealth } from './trayHealth.js';
 
 export interface TrayActions {
   setDnd(on: boolean): void;
@@ -33,6 +34,8 @@ export interface TrayState {
   recent: HistoryEntry[];
   /** Ringing invitations shown as OS notifications (native Wayland): the icon asks for attention. */
   attention: Invitation[];
+  /** An account has been reconnecting or in error for more than 30 s (see trayHealth.ts). */
+  offline?: boolean;
 }
 
 export function trayState(snapshot: AppSnapshot, seenAt: number, attention: Invitation[] = []): TrayState {
@@ -46,16 +49,18 @@ export function trayState(snapshot: AppSnapshot, seenAt: number, attention: Invi
   };
 }
 
-export type TrayIconName = 'tray' | 'tray-dnd' | 'tray-badge' | 'tray-dnd-badge' | 'tray-ringing';
+export type TrayIconName = 'tray' | 'tray-dnd' | 'tray-badge' | 'tray-dnd-badge' | 'tray-ringing' | 'tray-offline';
 
 export function trayIconName(state: TrayState): TrayIconName {
   if (state.attention.length > 0 && !state.dnd) return 'tray-ringing';
+  if (state.offline) return 'tray-offline';
   if (state.dnd) return state.missed > 0 ? 'tray-dnd-badge' : 'tray-dnd';
   return state.missed > 0 ? 'tray-badge' : 'tray';
 }
 
 export function trayTooltip(state: TrayState): string {
   const parts = ['Softphone' + (state.demo ? ' (demo)' : '')];
+  if (state.offline) parts.push('Not connected');
   if (state.attention.length > 0) {
     const first = state.attention[0]!;
     parts.push(
@@ -183,6 +188,8 @@ export class TrayController {
   private attention: Invitation[] = [];
   private last: AppSnapshot | null = null;
   private iconName: TrayIconName | null = null;
+  private readonly health = new ConnectionHealth();
+  private healthTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: TrayControllerOptions) {
     this.platform = opts.platform ?? process.platform;
@@ -198,7 +205,7 @@ export class TrayController {
   /** Rebuilds everything from the current snapshot. */
   update(snapshot: AppSnapshot): void {
     this.last = snapshot;
-    const state = trayState(snapshot, this.seenAt, this.attention);
+    const state = { ...trayState(snapshot, this.seenAt, this.attention), offline: this.offline(snapshot) };
     const template = trayMenuTemplate(state, this.opts.actions, {
       platform: this.platform,
       ...(this.opts.formatTime ? { formatTime: this.opts.formatTime } : {}),
@@ -226,7 +233,23 @@ export class TrayController {
   }
 
   destroy(): void {
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.healthTimer = null;
     if (!this.tray.isDestroyed()) this.tray.destroy();
+  }
+
+  /** Feeds the account states to ConnectionHealth and re-checks when its verdict may change. */
+  private offline(snapshot: AppSnapshot): boolean {
+    const now = (this.opts.now ?? Date.now)();
+    this.health.observe(snapshot.accounts ?? [], now);
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.healthTimer = null;
+    const next = this.health.nextChangeIn(now);
+    if (next !== null && !this.tray.isDestroyed()) {
+      this.healthTimer = setTimeout(() => this.last && this.update(this.last), next);
+      this.healthTimer.unref?.();
+    }
+    return this.health.offline(now);
   }
 
   private image(name: TrayIconName): NativeImage {

@@ -384,8 +384,16 @@ export const safeStorage = {
   },
 };
 
+/** powerMonitor: tests emit 'resume' / 'unlock-screen' themselves. */
+export const powerMonitor = new EventEmitter();
+
 /** net.fetch: delegates to Node's fetch (tests only ever reach 127.0.0.1) and records calls. */
 export const net = {
+  /** What net.isOnline() answers (tests flip it). */
+  online: true,
+  isOnline(): boolean {
+    return net.online;
+  },
   calls: [] as Array<[string, RequestInit | undefined]>,
   fetch(input: string, init?: RequestInit) {
     net.calls.push([input, init]);
@@ -434,6 +442,8 @@ export function resetFakes(): void {
   ipcRenderer.listeners.clear();
   contextBridge.exposed.clear();
   net.calls.length = 0;
+  net.online = true;
+  powerMonitor.removeAllListeners();
   safeStorage.available = true;
   safeStorage.backend = 'gnome_libsecret';
   screen.cursor = { x: 100, y: 100 };
@@ -453,6 +463,7 @@ export default {
   nativeImage,
   net,
   Notification,
+  powerMonitor,
   safeStorage,
   screen,
   session,
