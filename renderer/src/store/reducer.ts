@@ -40,6 +40,8 @@ export interface AccountRow {
   provider: 'ucwa' | 'graph' | null;
   state: AccountState;
   error: AccountError | null;
+  /** When the account last heard from its server (epoch ms); null/absent before the first answer. */
+  lastHeardAt?: number | null;
 }
 
 export interface SoftphoneState {
@@ -161,6 +163,7 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
       provider: a.provider ?? configs.get(a.accountId) ?? null,
       state: a.state,
       error: a.error,
+      lastHeardAt: a.lastHeardAt ?? null,
     })),
     accountConfigs: snap.accountConfigs,
     history: snap.history.slice(0, HISTORY_LIMIT),
@@ -204,7 +207,13 @@ function applyEvent(state: SoftphoneState, event: AppEvent, now: number): Softph
       const existing = state.accounts.find((a) => a.accountId === event.accountId);
       const provider =
         existing?.provider ?? state.accountConfigs.find((c) => c.id === event.accountId)?.provider ?? null;
-      const row: AccountRow = { accountId: event.accountId, provider, state: event.state, error: event.error ?? null };
+      const row: AccountRow = {
+        accountId: event.accountId,
+        provider,
+        state: event.state,
+        error: event.error ?? null,
+        lastHeardAt: event.lastHeardAt ?? existing?.lastHeardAt ?? null,
+      };
       return { ...state, accounts: upsertBy(state.accounts, row, (a) => a.accountId) };
     }
     case 'dnd':

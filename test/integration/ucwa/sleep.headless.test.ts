@@ -46,7 +46,8 @@ describe('headless engine frozen and resumed (SIGSTOP / SIGCONT)', () => {
         SOFTPHONE_WATCHDOG_INTERVAL_MS: '200',
         SOFTPHONE_WATCHDOG_TOLERANCE_MS: '400',
       }));
-      await c.next((e) => e.type === 'account' && e.state === 'connected');
+      const connected = await c.next((e) => e.type === 'account' && e.state === 'connected');
+      expect(connected.lastHeardAt).toEqual(expect.any(Number)); // health is part of the account event
       await sim.ucwa.waitUntilListening();
 
       c.signal('SIGSTOP');
