@@ -393,6 +393,11 @@ export class UcwaSimulator {
     this.failNext('decline', failure);
   }
 
+  /** Next decline POST: the connection is reset without an answer (the invitation keeps ringing; recorded with status 0). */
+  resetNextDecline(): void {
+    this.e.declineResets += 1;
+  }
+
   /** Invalidate every issued token: the next authenticated request gets 401 + challenge. */
   expireTokens(): void {
     this.e.auth.expireAll();

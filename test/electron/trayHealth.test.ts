@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS } from '../../electron/core/config.js';
 import type { AccountState } from '../../electron/core/provider.js';
 import { TrayController } from '../../electron/main/tray.js';
 import { ConnectionHealth, OFFLINE_AFTER_MS } from '../../electron/main/trayHealth.js';
-import { resetFakes } from './fakeElectron.js';
+import { resetFakes, type Tray as FakeTray } from './fakeElectron.js';
 import { recordingLogger } from './helpers.js';
 
 beforeEach(() => resetFakes());
@@ -57,13 +57,13 @@ describe('tray "not connected" icon', () => {
       notices: [],
     });
     c.update(snap('reconnecting'));
-    expect(c.tray.image).toMatchObject({ path: '/i/tray.png' });
+    expect((c.tray as unknown as FakeTray).image).toMatchObject({ path: '/i/tray.png' });
     now += OFFLINE_AFTER_MS + 1;
     c.update(snap('reconnecting'));
-    expect(c.tray.image).toMatchObject({ path: '/i/tray-offline.png' });
+    expect((c.tray as unknown as FakeTray).image).toMatchObject({ path: '/i/tray-offline.png' });
     expect((c.tray as unknown as { tooltip: string }).tooltip).toMatch(/Not connected/);
     c.update(snap('connected'));
-    expect(c.tray.image).toMatchObject({ path: '/i/tray.png' });
+    expect((c.tray as unknown as FakeTray).image).toMatchObject({ path: '/i/tray.png' });
     c.destroy();
   });
 });

@@ -34,6 +34,8 @@ export interface AppRouteHost {
   recordDecline(rec: DeclineRecord): void;
   recordPget(rec: PgetRecord): void;
   changed(): void;
+  /** Misbehaviour: true (once per request) when this decline's connection is to be reset unanswered. */
+  takeDeclineReset?(): boolean;
 }
 
 const SUPPORTED_MODALITIES = ['Messaging', 'PhoneAudio'];
@@ -232,6 +234,12 @@ function decline(host: AppRouteHost, ctx: SimContext, app: SimApp, leg: Leg | un
     else sendEmpty(res, 204);
   };
   if (req.method !== 'POST') return answer(FAIL.methodNotAllowed(req.method ?? ''));
+  if (host.takeDeclineReset?.()) {
+    // The POST arrived but nothing was done and no answer goes back: the connection is reset.
+    rec.status = 0;
+    host.recordDecline(rec);
+    return void req.socket.destroy();
+  }
   const injected = host.takeFailure('decline');
   if (injected) return answer(injected);
   if (!input.ok) return answer(input.failure);

@@ -51,6 +51,7 @@ export class UcwaEngine {
   readonly failures: Array<{ route: SimRoute; failure: SimFailure; left: number }> = [];
   readonly pgetActions: PgetAction[] = [];
   duplicates = 0;
+  declineResets = 0;
   readonly timers = new Set<NodeJS.Timeout>();
   readonly waiters = new Set<{ check: () => boolean; fail: (e: Error) => void }>();
   readonly log = {
@@ -93,6 +94,7 @@ export class UcwaEngine {
       recordDecline: (rec) => this.record(this.log.declines, rec),
       recordPget: (rec) => this.record(this.log.pgets, rec),
       changed: () => this.changed(),
+      takeDeclineReset: () => (this.declineResets > 0 ? (this.declineResets--, true) : false),
     };
   }
 

@@ -154,7 +154,7 @@ export interface DeclineRecord {
   contentType: string;
   /** 'json' | 'xml' | 'none' (empty body) | 'other'. */
   format: 'json' | 'xml' | 'none' | 'other';
-  /** HTTP status the simulator answered. */
+  /** HTTP status the simulator answered (0: the connection was reset without an answer). */
   status: number;
   /** Logical call id (RingHandle.id) when the href matched an invitation. */
   callId?: string;
