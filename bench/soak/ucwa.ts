@@ -191,6 +191,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
   const faultedLatency: number[] = [];
   const cleanLatency: number[] = [];
   const outcomes = new Map<Outcome | 'lost', number>();
+  const declineFailures = new Map<string, number>();
   let faulted = 0;
   let declineRetries = 0;
   let rssStart = 0;
@@ -273,6 +274,8 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
           }
           if (r.status === 'sent') declineSent = true;
           else if (r.status === 'failed') {
+            const key = `${r.error.status ?? '-'} ${r.error.code}`;
+            declineFailures.set(key, (declineFailures.get(key) ?? 0) + 1);
             reportedFailures++;
             declineRetries++; // the user saw the error and clicks Decline again
           } else break;
@@ -327,6 +330,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
       { label: 'decline POSTs beyond reported failures', value: counts.declinePostsBeyondReported, target: '0' },
       { label: 'wrongly ended while still ringing', value: counts.wronglyEnded, target: '0' },
       { label: 'user decline retries', value: declineRetries },
+      { label: 'reported decline failures', value: [...declineFailures].map(([k, v]) => `${k}: ${v}`).join(', ') || '-' },
       { label: 'ring latency under faults p50', value: ms(percentile(faultedLatency, 50)) },
       { label: 'ring latency under faults p99', value: ms(percentile(faultedLatency, 99)), target: 'p99 ≤ 2 s' },
       { label: 'ring latency without faults p50', value: ms(percentile(cleanLatency, 50)) },

@@ -146,6 +146,18 @@ describe('UCWA recovery', () => {
     await h.sink.waitRinging((i) => i.id.endsWith(call.href));
   });
 
+  it('a decline answered 410 InactiveApplicationExpired ends the invitation as gone instead of ringing on', async () => {
+    const { h, engine, waitInvitation, waitEnded } = await connected();
+    const call = h.sim.ucwa.ring('messaging');
+    const inv = await waitInvitation((i) => i.id.endsWith(call.href));
+    await h.sim.ucwa.waitUntilListening();
+    h.sim.ucwa.abandonHeldPget(); // the loop has not noticed yet
+    h.sim.ucwa.expireApplication();
+    const r = await engine.decline(inv.id);
+    expect(r).toMatchObject({ status: 'failed', error: { status: 410, subcode: 'InactiveApplicationExpired' } });
+    expect((await waitEnded(inv.id)).outcome).toBe('gone');
+  });
+
   it('404 ApplicationNotFound on a wake probe re-creates the application silently (same endpointId)', async () => {
     const h = await make();
     await h.connect();
