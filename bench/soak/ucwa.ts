@@ -194,9 +194,8 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
   const declineFailures = new Map<string, number>();
   let faulted = 0;
   let declineRetries = 0;
-  let rssStart = 0;
-  let rss1k = 0;
-  let created = 0;
+  /** Filled in as the run goes (an object, so the finally block and the report share it). */
+  const m = { rssStart: 0, rss1k: 0, created: 0 };
 
   try {
     const connected = waiter.wait(
@@ -206,7 +205,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
     await engine.addAccount(provider);
     if (!(await connected)) throw new Error('soakUcwa: the account never connected');
     await sim.call('waitListening');
-    rssStart = rssMiB();
+    m.rssStart = rssMiB();
 
     for (let i = 0; i < n; i++) {
       const faulty = rand() < faultRate;
@@ -302,12 +301,12 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
         if (declineSent && posts === 0) counts.declinesNeverDelivered++;
         if (posts > reportedFailures + 1) counts.declinePostsBeyondReported += posts - reportedFailures - 1;
       }
-      if (i + 1 === Math.min(1000, n)) rss1k = rssMiB();
+      if (i + 1 === Math.min(1000, n)) m.rss1k = rssMiB();
       if ((i + 1) % 250 === 0) opts.progress?.(`ucwa soak: ${i + 1}/${n}`);
     }
   } finally {
     await engine.stop().catch(() => undefined);
-    created = (await sim.call<{ created: number }>('stats').catch(() => ({ created: 0 }))).created;
+    m.created = (await sim.call<{ created: number }>('stats').catch(() => ({ created: 0 }))).created;
     await sim.close();
   }
   const rssEnd = rssMiB();
@@ -330,17 +329,20 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
       { label: 'decline POSTs beyond reported failures', value: counts.declinePostsBeyondReported, target: '0' },
       { label: 'wrongly ended while still ringing', value: counts.wronglyEnded, target: '0' },
       { label: 'user decline retries', value: declineRetries },
-      { label: 'reported decline failures', value: [...declineFailures].map(([k, v]) => `${k}: ${v}`).join(', ') || '-' },
+      {
+        label: 'reported decline failures',
+        value: [...declineFailures].map(([k, v]) => `${k}: ${v}`).join(', ') || '-',
+      },
       { label: 'ring latency under faults p50', value: ms(percentile(faultedLatency, 50)) },
       { label: 'ring latency under faults p99', value: ms(percentile(faultedLatency, 99)), target: 'p99 ≤ 2 s' },
       { label: 'ring latency without faults p50', value: ms(percentile(cleanLatency, 50)) },
-      { label: 'application re-creations', value: Math.max(0, created - 1) },
-      { label: 'engine RSS at start', value: `${rssStart.toFixed(1)} MiB` },
-      { label: `engine RSS after ${Math.min(1000, n)}`, value: `${rss1k.toFixed(1)} MiB` },
+      { label: 'application re-creations', value: Math.max(0, m.created - 1) },
+      { label: 'engine RSS at start', value: `${m.rssStart.toFixed(1)} MiB` },
+      { label: `engine RSS after ${Math.min(1000, n)}`, value: `${m.rss1k.toFixed(1)} MiB` },
       { label: 'engine RSS at end', value: `${rssEnd.toFixed(1)} MiB` },
       {
         label: `RSS growth ${Math.min(1000, n)}→${n}`,
-        value: `${(rssEnd - rss1k).toFixed(1)} MiB`,
+        value: `${(rssEnd - m.rss1k).toFixed(1)} MiB`,
         target: '≤ 10 MiB',
       },
     ],

@@ -22,7 +22,9 @@ describe('account health in the main window', () => {
 
   it('says nothing about it before the first answer', async () => {
     const tb = testBridge(
-      snapshot({ accounts: [{ accountId: 'alice', provider: 'ucwa', state: 'connecting', error: null, lastHeardAt: null }] }),
+      snapshot({
+        accounts: [{ accountId: 'alice', provider: 'ucwa', state: 'connecting', error: null, lastHeardAt: null }],
+      }),
     );
     await renderWithStore(<App />, tb);
     const item = screen.getByText('Alice at Contoso', { selector: '.account-name' }).closest('li')!;

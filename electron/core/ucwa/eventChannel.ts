@@ -342,7 +342,8 @@ function classify(res: HttpResult, generation: number): PollOutcome {
   const error = toAccountError(res.status, body, 'events');
   if (res.status === 409 && body?.subcode === 'PGetReplaced') return { type: 'conflict', error, generation };
   if (res.status === 404) return { type: 'gone', error };
-  if (res.status === 410) return isSilentlyRecreated(body?.subcode) ? { type: 'gone', error } : { type: 'fatal', error };
+  if (res.status === 410)
+    return isSilentlyRecreated(body?.subcode) ? { type: 'gone', error } : { type: 'fatal', error };
   if (res.status === 401)
     // Even right after a fresh grant (a pool failover, a token revoked twice): never fatal.
     return { type: 'retry', error: { ...error, message: 'The server did not accept the sign-in; trying again.' } };

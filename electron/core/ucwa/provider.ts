@@ -298,7 +298,13 @@ export class UcwaProvider implements Provider {
             this.http.resetAuthorities();
             gatewayFailures = 0;
           }
-          if (ucwa.transient || ucwa.code === 'NotFound' || ucwa.status === 401 || ucwa.status === 403 || ucwa.status === 502) {
+          if (
+            ucwa.transient ||
+            ucwa.code === 'NotFound' ||
+            ucwa.status === 401 ||
+            ucwa.status === 403 ||
+            ucwa.status === 502
+          ) {
             const delay = backoffDelay(attempt, this.random, this.deps.backoff);
             this.log.warn('connecting failed; retrying', { code: ucwa.code, status: ucwa.status, delayMs: delay });
             if (this.state !== 'reconnecting') this.setState('reconnecting', ucwa.toAccountError());

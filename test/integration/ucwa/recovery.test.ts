@@ -23,7 +23,12 @@ describe('UCWA recovery', () => {
     const { engine, waitInvitation, waitAccount } = await withEngine(h);
     await waitAccount('connected');
     await h.sim.ucwa.waitUntilListening();
-    const watchdog = new ClockJumpWatchdog({ clock, intervalMs: 5_000, toleranceMs: 5_000, onJump: () => engine.wake('clockJump') });
+    const watchdog = new ClockJumpWatchdog({
+      clock,
+      intervalMs: 5_000,
+      toleranceMs: 5_000,
+      onJump: () => engine.wake('clockJump'),
+    });
     watchdog.start();
     try {
       // the laptop sleeps: the held P-GET becomes a dead connection, a call comes in meanwhile
