@@ -298,12 +298,16 @@ export class UcwaProvider implements Provider {
             this.http.resetAuthorities();
             gatewayFailures = 0;
           }
+          // A sign-in the app itself will not do (another site's token endpoint, no password
+          // grant offered) is definitive: it says so and retries slowly.
+          const definitive = ucwa.code === 'UntrustedSignIn' || ucwa.code === 'UnsupportedSignIn';
           if (
-            ucwa.transient ||
-            ucwa.code === 'NotFound' ||
-            ucwa.status === 401 ||
-            ucwa.status === 403 ||
-            ucwa.status === 502
+            !definitive &&
+            (ucwa.transient ||
+              ucwa.code === 'NotFound' ||
+              ucwa.status === 401 ||
+              ucwa.status === 403 ||
+              ucwa.status === 502)
           ) {
             const delay = backoffDelay(attempt, this.random, this.deps.backoff);
             this.log.warn('connecting failed; retrying', { code: ucwa.code, status: ucwa.status, delayMs: delay });
