@@ -151,6 +151,34 @@ describe('UCWA recovery', () => {
     await h.sink.waitRinging((i) => i.id.endsWith(call.href));
   });
 
+  it('a started event re-delivered for an invitation that rings or has ended never rings again', async () => {
+    const h = await make();
+    await h.connect();
+    const a = h.sim.ucwa.ring('messaging');
+    const b = h.sim.ucwa.ring('phoneAudio');
+    const ia = await h.sink.waitRinging((i) => i.id.endsWith(a.href));
+    await h.sink.waitRinging((i) => i.id.endsWith(b.href));
+    h.sim.ucwa.cancel(a);
+    await h.sink.waitEnded(ia.id);
+    const replay = (href: string, rel: string) => ({
+      link: { rel, href },
+      _embedded: { [rel]: { direction: 'Incoming', _links: { self: { href } } } },
+      type: 'started',
+    });
+    h.sim.ucwa.deliverRaw([
+      {
+        rel: 'communication',
+        href: `${h.sim.ucwa.applications()[0]!.href}/communication`,
+        events: [replay(a.href, 'messagingInvitation'), replay(b.href, 'phoneAudioInvitation')],
+      },
+    ]);
+    const c = h.sim.ucwa.ring('onlineMeeting'); // events are handled in order: c comes after the replays
+    await h.sink.waitRinging((i) => i.id.endsWith(c.href));
+    const ids = h.sink.ringingInvitations().map((i) => i.id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('a decline answered 410 InactiveApplicationExpired ends the invitation as gone instead of ringing on', async () => {
     const { h, engine, waitInvitation, waitEnded } = await connected();
     const call = h.sim.ucwa.ring('messaging');
