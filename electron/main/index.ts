@@ -8,11 +8,12 @@
  *   --hidden                 start in the tray (what "start at login" passes)
  */
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, Notification, safeStorage, session, type WebContents } from 'electron';
+import { app, dialog, ipcMain, Menu, net, Notification, safeStorage, session, type WebContents } from 'electron';
 import type { AppEvent } from '../contract.js';
 import { SoftphoneApp } from '../app/app.js';
 import { systemClock } from '../core/deps.js';
 import { startDemoBackend } from '../simulator/demo.js';
+import { desktopFetchFor } from './accountFetch.js';
 import { createFileLogger } from './fileLogger.js';
 import { broadcast, registerIpc } from './ipc.js';
 import { applyLoginItem, HIDDEN_ARG } from './loginItem.js';
@@ -81,13 +82,15 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(applicationMenu());
 
   const vault = new SafeStorageVault({ path: join(userData, 'secrets.json'), safeStorage, logger: log });
-  const netFetch = createNetFetch();
+  // Per account: Chromium's stack (proxy, OS store; 3xx handed back in manual mode), or Node's
+  // with the account's own CA file.
+  const fetchFor = desktopFetchFor({ netFetch: createNetFetch(net) });
   const sp = await SoftphoneApp.create({
     dataDir: userData,
     clock: systemClock,
     logger: log,
     vault,
-    fetchFor: () => netFetch,
+    fetchFor,
     startDemo: () => startDemoBackend(demoOptions()),
   });
   softphone = sp;

@@ -191,7 +191,7 @@ describe('the desktop app, composed (demo mode)', () => {
     expect(main.destroyed).toBe(false);
     expect(main.visible).toBe(false);
 
-    const done = once(app, 'will-quit-done');
+    const done = once(app, 'quit');
     (trayMenu().find((i) => i.id === 'quit')!.click as () => void)();
     await done;
     expect(app.quitCalls).toBe(2);

@@ -72,13 +72,14 @@ describe('start at login', () => {
   });
 });
 
-describe('engine HTTP through net.fetch', () => {
-  it('every request goes through Electron net.fetch (system proxy, OS certificate store)', async () => {
+describe('engine HTTP through net.request', () => {
+  it('every request goes through Electron net (system proxy, OS certificate store)', async () => {
+    app.fireReady();
     const server = createServer((req, res) => res.end(`${req.method} ${req.url}`));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const f = createNetFetch();
+      const f = createNetFetch(net);
       const res = await f(new URL(`${base}/ucwa/x`), { method: 'POST', body: 'b' });
       expect(await res.text()).toBe('POST /ucwa/x');
       expect(net.calls.map((c) => c[0])).toEqual([`${base}/ucwa/x`]);

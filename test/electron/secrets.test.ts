@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./fakeElectron.js'));
 
 import { SafeStorageVault, VaultError, type SafeStorageLike } from '../../electron/main/secrets.js';
-import { resetFakes, safeStorage } from './fakeElectron.js';
+import { app, resetFakes, safeStorage } from './fakeElectron.js';
 import { recordingLogger } from './helpers.js';
 
 const SECRET = 'correct horse battery staple ✓';
@@ -14,6 +14,7 @@ const SECRET = 'correct horse battery staple ✓';
 let dir: string;
 beforeEach(async () => {
   resetFakes();
+  app.fireReady();
   dir = await mkdtemp(join(tmpdir(), 'vault-'));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
