@@ -16,6 +16,7 @@ import { startDemoBackend } from '../simulator/demo.js';
 import { desktopFetchFor } from './accountFetch.js';
 import { createFileLogger } from './fileLogger.js';
 import { broadcast, registerIpc } from './ipc.js';
+import type { WindowRole } from './ipcAccess.js';
 import { applyLoginItem, HIDDEN_ARG } from './loginItem.js';
 import { createNetFetch } from './netFetch.js';
 import { createAppPages } from './pages.js';
@@ -63,6 +64,14 @@ function ownWebContents(): WebContents[] {
   return all.filter((wc): wc is WebContents => !!wc && !wc.isDestroyed());
 }
 
+/** Which of our windows sent an IPC call: each window gets its own channels (ipcAccess.ts). */
+function roleOf(sender: WebContents): WindowRole | null {
+  if (sender.isDestroyed()) return null;
+  if (mainWindow && sender === mainWindow.webContents) return 'main';
+  if (toast && sender === toast.webContents) return 'toast';
+  return null;
+}
+
 /** Which AppEvents change what the tray shows. */
 function affectsTray(event: AppEvent): boolean {
   return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts'].includes(event.type);
@@ -103,7 +112,7 @@ async function start(): Promise<void> {
     toastSize: (size) => toast?.resize(size),
   });
   // Handlers exist before any page loads; every call is sender-checked and schema-validated.
-  registerIpc({ ipcMain, handlers, logger: log.child('ipc'), ownWebContents, isAppUrl: pages.isAppUrl });
+  registerIpc({ ipcMain, handlers, logger: log.child('ipc'), roleOf, isAppUrl: pages.isAppUrl });
 
   const fail = (what: string) => (err: unknown) => log.warn(`${what} failed`, { err });
   tray = new TrayController({

@@ -5,7 +5,7 @@
  * reports for its content (`softphone:toastSize`); it sits bottom-right of the work area of
  * the display under the mouse pointer, and hides when nothing rings (height 0).
  */
-import { screen, type BrowserWindow } from 'electron';
+import { screen, type BrowserWindow, type WebContents } from 'electron';
 import type { Logger } from '../../core/deps.js';
 import type { AppPages } from '../pages.js';
 import { createSecureWindow } from '../security.js';
@@ -66,6 +66,11 @@ export interface ToastWindowOptions {
 
 export class ToastWindow {
   readonly window: BrowserWindow;
+  /**
+   * Kept from creation: Electron throws on `window.webContents` once the window is destroyed
+   * (during quit, for one), while the WebContents itself still answers `isDestroyed()`.
+   */
+  readonly webContents: WebContents;
   private readonly log: Logger;
   private readonly pages: AppPages;
   private lastSize: Size = { width: 0, height: 0 };
@@ -94,22 +99,19 @@ export class ToastWindow {
       useContentSize: true,
       preload: opts.pages.preload,
     });
+    this.webContents = this.window.webContents;
     // 'screen-saver' keeps it above full-screen windows on macOS and Windows; X11 window
     // managers know only "above", which `alwaysOnTop` already asked for.
     if (platform === 'darwin' || platform === 'win32') this.window.setAlwaysOnTop(true, 'screen-saver');
     else this.window.setAlwaysOnTop(true);
     this.window.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
 
-    this.window.webContents.on('render-process-gone', (_event, details) => {
+    this.webContents.on('render-process-gone', (_event, details) => {
       this.log.error('toast renderer is gone; reloading it', { reason: details.reason });
       this.hide();
       void this.load();
     });
     void this.load();
-  }
-
-  get webContents() {
-    return this.window.webContents;
   }
 
   /** The renderer measured its toast stack: follow it, or hide when nothing rings. */
