@@ -65,7 +65,7 @@ describe('the safeStorage vault', () => {
     const doc = JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8'));
     expect(doc.version).toBe(1);
     expect(Object.keys(doc.secrets).sort()).toEqual(['a.password', 'b.clientSecret']);
-    expect(await readdir(dir)).toEqual(['secrets.json']); // no temp file left behind
+    expect((await readdir(dir)).sort()).toEqual(['secrets.json', 'secrets.json.bak']); // no temp file left behind
   });
 
   it('refuses to store anything when safeStorage has no encryption, with a clear error, writing nothing', async () => {
