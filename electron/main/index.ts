@@ -104,7 +104,7 @@ async function start(): Promise<void> {
   });
   softphone = sp;
 
-  const wayland = isNativeWayland(process.platform, process.env, app.commandLine.getSwitchValue('ozone-platform'));
+  const wayland = isNativeWayland(process.platform, process.env, (name) => app.commandLine.getSwitchValue(name));
   if (wayland) log.info('native Wayland: incoming invitations show as OS notifications (no always-on-top there)');
 
   const handlers = sp.handlers({

@@ -41,6 +41,10 @@ export class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = handler;
   }
+  /** Like Electron: kills the renderer, which then reports 'render-process-gone' (reason 'killed'). */
+  forcefullyCrashRenderer(): void {
+    this.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
+  }
 }
 
 export type WindowCall = [string, ...unknown[]];
