@@ -85,6 +85,27 @@ describe('the safeStorage vault', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('on Linux refuses a blob made with Chromium’s fallback key (v10), although availability and backend look fine', async () => {
+    safeStorage.linuxFallbackKey = true;
+    const { v } = vault({ platform: 'linux' });
+    const err = await v.set('work.password', SECRET).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'EncryptionUnavailable' });
+    expect((err as Error).message).toMatch(/built-in key.*GNOME Keyring, KWallet/);
+    expect(await readdir(dir)).toEqual([]);
+    // With the keyring back, it stores.
+    safeStorage.linuxFallbackKey = false;
+    await v.set('work.password', SECRET);
+    expect(await vault().v.get('work.password')).toBe(SECRET);
+  });
+
+  it('on macOS and Windows a v10 blob is the OS-protected format and is stored', async () => {
+    safeStorage.linuxFallbackKey = true; // the fake's way of producing v10 blobs
+    for (const platform of ['darwin', 'win32'] as const) {
+      await vault({ platform }).v.set(`${platform}.password`, SECRET);
+      expect(await vault({ platform }).v.get(`${platform}.password`)).toBe(SECRET);
+    }
+  });
+
   it('refuses an encryptor whose output still contains the secret', async () => {
     const broken: SafeStorageLike = {
       isAsyncEncryptionAvailable: async () => true,
