@@ -17,11 +17,12 @@ import { desktopFetchFor } from './accountFetch.js';
 import { createFileLogger } from './fileLogger.js';
 import { broadcast, registerIpc } from './ipc.js';
 import type { WindowRole } from './ipcAccess.js';
-import { applyLoginItem, HIDDEN_ARG } from './loginItem.js';
+import { applyLoginItem } from './loginItem.js';
 import { createNetFetch } from './netFetch.js';
 import { createAppPages } from './pages.js';
 import { SafeStorageVault } from './secrets.js';
 import { enableAppSecurity, hardenSession } from './security.js';
+import { hasTrayHost, isLoginStart, showAtStart } from './startup.js';
 import { TrayController } from './tray.js';
 import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
 import { RingNotifications } from './windows/ringNotifications.js';
@@ -86,6 +87,7 @@ function applicationMenu(): Menu | null {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  const trayHostCheck = hasTrayHost(process.platform);
   log.info('starting', { version: app.getVersion(), electron: process.versions.electron, userData });
   hardenSession(session.defaultSession, { logger: log, devServerUrl });
   Menu.setApplicationMenu(applicationMenu());
@@ -160,8 +162,11 @@ async function start(): Promise<void> {
   void syncLoginItem(snapshot.settings.startAtLogin);
 
   // Demo mode says what it is in the main window; with real accounts the app lives in the tray.
-  const startHidden = process.argv.includes(HIDDEN_ARG);
-  if ((snapshot.demo && !startHidden) || showRequested) mainWindow.show();
+  // A start by the user shows the window; a login start lives in the tray — if there is one.
+  const loginStart = isLoginStart(process.argv, process.platform, app);
+  const trayHost = await trayHostCheck;
+  if (!trayHost) log.info('no tray host (StatusNotifierWatcher) on this desktop: the window stays the way in');
+  if (showAtStart({ loginStart, trayHost, requested: showRequested })) mainWindow.show();
   log.info('ready', { demo: snapshot.demo, wayland, accounts: snapshot.accountConfigs.length });
 }
 

@@ -105,6 +105,11 @@ export class SafeStorageVault implements SecretVault {
     }
   }
 
+  /** Presence from the file alone: nothing is decrypted, so no keyring prompt can block. */
+  async has(name: string): Promise<boolean> {
+    return (await this.load())[name] !== undefined;
+  }
+
   async set(name: string, value: string): Promise<void> {
     const why = await this.unavailableReason();
     if (why) {

@@ -387,7 +387,10 @@ class FakeApp extends EventEmitter {
   singleInstance = true;
   loginItem: unknown = null;
   /** What getLoginItemSettings() reports (macOS: wasOpenedAtLogin, status). */
-  loginItemSettings: Record<string, unknown> = { openAtLogin: false, wasOpenedAtLogin: false };
+  loginItemSettings: { openAtLogin: boolean; wasOpenedAtLogin: boolean; status?: string } = {
+    openAtLogin: false,
+    wasOpenedAtLogin: false,
+  };
   quitCalls = 0;
   exitCode: number | null = null;
   appUserModelId: string | null = null;
