@@ -8,7 +8,18 @@
  *   --hidden                 start in the tray (what "start at login" passes)
  */
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, net, Notification, safeStorage, session, type WebContents } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerMonitor,
+  safeStorage,
+  session,
+  type WebContents,
+} from 'electron';
 import type { AppEvent } from '../contract.js';
 import { SoftphoneApp } from '../app/app.js';
 import { systemClock } from '../core/deps.js';
@@ -22,6 +33,7 @@ import { createNetFetch } from './netFetch.js';
 import { createAppPages } from './pages.js';
 import { SafeStorageVault } from './secrets.js';
 import { enableAppSecurity, hardenSession } from './security.js';
+import { SessionEnd } from './sessionEnd.js';
 import { hasTrayHost, isLoginStart, showAtStart } from './startup.js';
 import { TrayController } from './tray.js';
 import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
@@ -54,6 +66,7 @@ let quitting = false;
 let stopping = false;
 let stopped = false;
 let showRequested = false;
+let sessionEnd: SessionEnd | null = null;
 
 function showMainWindow(): void {
   if (mainWindow) mainWindow.show();
@@ -148,6 +161,8 @@ async function start(): Promise<void> {
     icon: join(assetsDir, 'icon.png'),
     onShown: () => tray?.markSeen(),
   });
+  sessionEnd = watchSessionEnd();
+  sessionEnd.watchWindow(mainWindow.window);
 
   sp.on((event) => {
     broadcast(ownWebContents(), event, log);
@@ -196,10 +211,32 @@ async function syncLoginItem(on: boolean): Promise<void> {
   }
 }
 
+/** Logout, restart, shutdown: sign out within a short bound and never block the OS. */
+function watchSessionEnd(): SessionEnd {
+  return new SessionEnd({
+    platform: process.platform,
+    powerMonitor,
+    logger: log,
+    clock: systemClock,
+    signOut: () => softphone?.stop() ?? Promise.resolve(),
+    onDone: () => {
+      quitting = stopped = true;
+      notifications?.closeAll();
+      tray?.destroy();
+      toast?.destroy();
+      log.info('bye (session end)');
+      void fileLog.close().finally(() => app.quit());
+    },
+  });
+}
+
 /** Quit signs every account out first (UCWA: DELETE the application), then really quits. */
 app.on('before-quit', (event) => {
   quitting = true;
   if (stopped) return;
+  // The OS is ending the session (macOS asks apps to quit at logout): never prevent it —
+  // macOS would report that the app interrupted logout. The sign-out is already on its way.
+  if (sessionEnd?.ending) return;
   event.preventDefault();
   if (stopping) return;
   stopping = true;
