@@ -34,9 +34,19 @@ afterAll(async () => {
 describe('the desktop app at logout / shutdown', () => {
   it('signs out and lets the OS quit it without preventing before-quit', async () => {
     // Signed in first: the demo UCWA account has an application to delete.
-    await vi.waitFor(() => expect(net.calls.some(([, init]) => init?.method === 'POST')).toBe(true), {
-      timeout: 10_000,
-    });
+    const main = BrowserWindow.all[1]!;
+    await vi.waitFor(
+      () =>
+        expect(
+          main.contentsForTest.sent.some(
+            ([, e]) =>
+              (e as { type: string; accountId?: string; state?: string }).type === 'account' &&
+              (e as { accountId: string }).accountId === 'demo-ucwa' &&
+              (e as { state: string }).state === 'connected',
+          ),
+        ).toBe(true),
+      { timeout: 20_000 },
+    );
     let prevented = false;
     app.prependListener('before-quit', (e: { preventDefault(): void }) => {
       const orig = e.preventDefault;
