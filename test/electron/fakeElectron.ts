@@ -746,6 +746,7 @@ export function resetFakes(): void {
   powerMonitor.removeAllListeners();
   BrowserWindow.failingLoads.clear();
   Tray.platform = 'linux';
+  app.loginItemSettings = { openAtLogin: false, wasOpenedAtLogin: false };
 }
 
 export default {

@@ -183,7 +183,10 @@ describe('the desktop app, composed (demo mode)', () => {
 
   it('each window gets only its channels: the toast cannot change settings, the main window cannot size the toast', async () => {
     const fromToast = await invokeAs(toast, 'softphone:saveSettings', { ringtone: false });
-    expect(fromToast.error).toMatchObject({ code: 'Forbidden', message: expect.stringMatching(/toast window may not/) });
+    expect(fromToast.error).toMatchObject({
+      code: 'Forbidden',
+      message: expect.stringMatching(/toast window may not/),
+    });
     const fromMain = await invokeAs(main, 'softphone:toastSize', { width: 10, height: 10 });
     expect(fromMain.error).toMatchObject({ code: 'Forbidden', message: expect.stringMatching(/main window may not/) });
     expect(await invokeAs(main, 'softphone:snapshot', undefined)).toMatchObject({ ok: true });

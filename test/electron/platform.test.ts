@@ -59,6 +59,18 @@ describe('start at login', () => {
     expect(app.loginItem).toEqual({ openAtLogin: false, args: ['--hidden'] });
   });
 
+  it('on macOS checks the registration and says how to approve it when the OS has not enabled it', async () => {
+    const d = deps('darwin');
+    app.loginItemSettings = { openAtLogin: true, wasOpenedAtLogin: false, status: 'requires-approval' };
+    await applyLoginItem(true, d);
+    const warning = d.logger.lines.find((l) => l.level === 'warn');
+    expect(warning?.fields).toMatchObject({ status: 'requires-approval', fix: expect.stringMatching(/Login Items/) });
+    app.loginItemSettings = { openAtLogin: true, wasOpenedAtLogin: false, status: 'enabled' };
+    const ok = deps('darwin');
+    await applyLoginItem(true, ok);
+    expect(ok.logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('a development run never registers itself', async () => {
     app.isPackaged = false;
     await applyLoginItem(true, deps('win32'));

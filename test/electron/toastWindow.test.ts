@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./fakeElectron.js'));
@@ -8,6 +9,7 @@ import {
   notificationContent,
   RingNotifications,
 } from '../../electron/main/windows/ringNotifications.js';
+import { MainWindow } from '../../electron/main/windows/mainWindow.js';
 import { isNativeWayland, TOAST_MARGIN, toastBounds, ToastWindow } from '../../electron/main/windows/toastWindow.js';
 import { BrowserWindow, Notification, resetFakes, screen } from './fakeElectron.js';
 import { builtPages, recordingLogger } from './helpers.js';
@@ -344,5 +346,25 @@ describe('the OS-notification fallback (native Wayland)', () => {
     expect(notificationContent(invitation({ from: { name: '', uri: 'tel:+15551234' } })).title).toBe(
       'Call from tel:+15551234',
     );
+  });
+});
+
+describe('the main window renderer', () => {
+  it('is reloaded at most 3 times in 5 minutes, so a page that dies while loading does not loop', () => {
+    const clock = new ManualClock();
+    new MainWindow({ pages: builtPages(), logger: recordingLogger(), isQuitting: () => false, clock });
+    const win = BrowserWindow.all.at(-1)!;
+    for (let i = 0; i < 10; i++) win.contentsForTest.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(win.called('loadFile')).toHaveLength(1 + 3);
+  });
+
+  it('a window asked to show before its page failed to load is still shown', async () => {
+    BrowserWindow.failingLoads.add('/opt/softphone/resources/app/out/renderer/index.html');
+    const mw = new MainWindow({ pages: builtPages(), logger: recordingLogger(), isQuitting: () => false });
+    const win = BrowserWindow.all.at(-1)!;
+    mw.show();
+    expect(win.visible).toBe(false);
+    await once(win.contentsForTest, 'did-fail-load');
+    expect(win.visible).toBe(true);
   });
 });

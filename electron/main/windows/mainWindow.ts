@@ -3,9 +3,10 @@
  * really quits. Single instance: a second launch asks this one to show its window.
  */
 import type { App, BrowserWindow, WebContents } from 'electron';
-import type { Logger } from '../../core/deps.js';
+import { systemClock, type Clock, type Logger } from '../../core/deps.js';
 import type { AppPages } from '../pages.js';
 import { createSecureWindow } from '../security.js';
+import { watchRenderer } from './rendererWatch.js';
 
 export interface MainWindowOptions {
   pages: AppPages;
@@ -15,6 +16,7 @@ export interface MainWindowOptions {
   icon?: string;
   /** Told when the window is shown (the tray clears its missed count). */
   onShown?(): void;
+  clock?: Clock;
 }
 
 export class MainWindow {
@@ -57,9 +59,11 @@ export class MainWindow {
       this.painted = true;
       if (this.showWhenPainted) this.show();
     });
-    this.webContents.on('render-process-gone', (_event, details) => {
-      this.log.error('main window renderer is gone; reloading it', { reason: details.reason });
-      void this.load();
+    watchRenderer(this.webContents, {
+      name: 'main window',
+      logger: this.log,
+      clock: opts.clock ?? systemClock,
+      reload: () => void this.load(),
     });
     void this.load();
   }
