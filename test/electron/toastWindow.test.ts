@@ -368,3 +368,18 @@ describe('the main window renderer', () => {
     expect(win.visible).toBe(true);
   });
 });
+
+describe('destroyed windows', () => {
+  it('a destroyed toast or main window still answers webContents (Electron would throw on window.webContents)', () => {
+    const { toast, win } = createToast();
+    const mw = new MainWindow({ pages: builtPages(), logger: recordingLogger(), isQuitting: () => true });
+    toast.destroy();
+    mw.destroy();
+    expect(() => win.webContents).toThrow('Object has been destroyed');
+    expect(toast.webContents.isDestroyed()).toBe(true);
+    expect(mw.webContents.isDestroyed()).toBe(true);
+    toast.resize({ width: 380, height: 100 }); // late resize during quit: nothing happens
+    mw.show();
+    expect(win.called('setBounds')).toHaveLength(0);
+  });
+});
