@@ -142,8 +142,8 @@ async function start(): Promise<void> {
     },
   });
 
-  if (wayland) {
-    notifications = new RingNotifications({
+  const ringAsNotifications = () =>
+    new RingNotifications({
       Notification,
       platform: process.platform,
       logger: log,
@@ -151,8 +151,21 @@ async function start(): Promise<void> {
       showMainWindow,
       onRinging: (ringing) => tray?.setAttention(ringing),
     });
+  if (wayland) {
+    notifications = ringAsNotifications();
   } else {
-    toast = new ToastWindow({ pages, logger: log });
+    toast = new ToastWindow({
+      pages,
+      logger: log,
+      // The toast page keeps crashing: ring as OS notifications rather than not at all.
+      onGiveUp: () => {
+        log.error('the toast window is unusable; incoming invitations show as OS notifications');
+        toast?.destroy();
+        toast = null;
+        notifications = ringAsNotifications();
+        for (const r of sp.snapshot().ringing) notifications.ring(r.invitation);
+      },
+    });
   }
   mainWindow = new MainWindow({
     pages,

@@ -1,5 +1,5 @@
 /**
- * The composed app when the OS ends the session (macOS logout order): 'shutdown' first, then
+ * The composed app when its toast page keeps crashing, and when the OS ends the session (macOS logout order): 'shutdown' first, then
  * the OS asks the app to quit. The quit must go through at once — never prevented, which
  * macOS reports as "the app interrupted logout" — while the sign-out still goes out.
  */
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./fakeElectron.js'));
 
-import { app, BrowserWindow, net, powerMonitor, resetFakes } from './fakeElectron.js';
+import { app, BrowserWindow, ipcMain, net, Notification, powerMonitor, resetFakes } from './fakeElectron.js';
 
 let userData: string;
 
@@ -31,22 +31,39 @@ afterAll(async () => {
   await rm(userData, { recursive: true, force: true });
 });
 
+/** Until the demo UCWA account is connected (pushed to the main window). */
+async function signedIn(): Promise<void> {
+  const main = BrowserWindow.all[1]!;
+  await vi.waitFor(
+    () =>
+      expect(
+        main.contentsForTest.sent.some(([, e]) => {
+          const ev = e as { type: string; accountId?: string; state?: string };
+          return ev.type === 'account' && ev.accountId === 'demo-ucwa' && ev.state === 'connected';
+        }),
+      ).toBe(true),
+    { timeout: 20_000 },
+  );
+}
+
+describe('the desktop app when the toast page keeps crashing', () => {
+  it('stops reloading it and rings as OS notifications instead', async () => {
+    const [toast, main] = BrowserWindow.all as [BrowserWindow, BrowserWindow];
+    await signedIn();
+    for (let i = 0; i < 4; i++) toast.contentsForTest.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(toast.isDestroyed()).toBe(true);
+    const simulate = ipcMain.handlers.get('softphone:simulate')!;
+    await simulate(
+      { sender: main.contentsForTest, senderFrame: main.contentsForTest.mainFrame },
+      { kind: 'messaging' },
+    );
+    await vi.waitFor(() => expect(Notification.all.some((n) => n.shown)).toBe(true), { timeout: 10_000 });
+  }, 20_000);
+});
+
 describe('the desktop app at logout / shutdown', () => {
   it('signs out and lets the OS quit it without preventing before-quit', async () => {
-    // Signed in first: the demo UCWA account has an application to delete.
-    const main = BrowserWindow.all[1]!;
-    await vi.waitFor(
-      () =>
-        expect(
-          main.contentsForTest.sent.some(
-            ([, e]) =>
-              (e as { type: string; accountId?: string; state?: string }).type === 'account' &&
-              (e as { accountId: string }).accountId === 'demo-ucwa' &&
-              (e as { state: string }).state === 'connected',
-          ),
-        ).toBe(true),
-      { timeout: 20_000 },
-    );
+    await signedIn(); // the demo UCWA account has an application to delete
     let prevented = false;
     app.prependListener('before-quit', (e: { preventDefault(): void }) => {
       const orig = e.preventDefault;
