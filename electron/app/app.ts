@@ -31,6 +31,8 @@ import { jsonFile, jsonKeyValueStore, type JsonFile } from '../core/storage/json
 export interface SecretVault extends SecretStore {
   set(name: string, value: string): Promise<void>;
   delete(name: string): Promise<void>;
+  /** Whether a secret is stored, without decrypting it (a keyring prompt must not block start-up). */
+  has?(name: string): Promise<boolean>;
 }
 
 /** The embedded simulator serving demo mode. */
@@ -114,7 +116,9 @@ export class SoftphoneApp {
       this.settings = saved.settings;
       this.accounts = saved.accounts.map(withoutSecrets);
     }
-    for (const a of this.accounts) if (await this.deps.vault.get(secretName(a))) this.stored.add(a.id);
+    // Presence only: each secret is decrypted when its account's provider asks for it.
+    const has = (n: string) => this.deps.vault.has?.(n) ?? this.deps.vault.get(n).then((v) => !!v);
+    for (const a of this.accounts) if (await has(secretName(a))) this.stored.add(a.id);
     await this.engine.init();
     this.engine.on((e) => this.emit(e));
     if (this.accounts.length === 0) await this.enterDemo();

@@ -198,8 +198,10 @@ export class TrayController {
     this.tray = new Tray(this.image('tray'));
     this.iconName = 'tray';
     this.tray.setToolTip('Softphone');
-    // Windows and macOS honour a click; Linux ignores it (the menu has "Show window").
-    this.tray.on('click', () => opts.actions.showMainWindow());
+    // Windows: a left click shows the window (the menu is on the right button). macOS opens
+    // the context menu on a click and would ALSO emit 'click', raising the window under the
+    // menu; Linux (StatusNotifierItem) emits no click. There the menu has "Show window".
+    if (this.platform === 'win32') this.tray.on('click', () => opts.actions.showMainWindow());
   }
 
   /** Rebuilds everything from the current snapshot. */
