@@ -42,8 +42,8 @@ export type Happening =
       reason: UcwaErrorBody | null;
       resource: Resource | null;
     }
-  /** Any other event (conversation added, me updated...): logged, not acted on. */
-  | { kind: 'resource'; type: string; rel: string; href: string; senderRel: string };
+  /** Any other event (conversation added, me updated...); `resource` is its `_embedded` copy, if any. */
+  | { kind: 'resource'; type: string; rel: string; href: string; senderRel: string; resource?: Resource | null };
 
 export type ContinuationKind = 'next' | 'resume' | 'resync';
 
@@ -154,7 +154,7 @@ export function parseEventBatch(body: unknown, base: string): EventBatch {
       if (!href) continue;
 
       if (!isInvitationRel(rel)) {
-        happenings.push({ kind: 'resource', type, rel, href, senderRel });
+        happenings.push({ kind: 'resource', type, rel, href, senderRel, resource: embeddedOf(ev, rel) });
         continue;
       }
       const resource = embeddedOf(ev, rel);
