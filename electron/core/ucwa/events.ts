@@ -154,7 +154,12 @@ export function parseEventBatch(body: unknown, base: string): EventBatch {
       if (!href) continue;
 
       if (!isInvitationRel(rel)) {
-        happenings.push({ kind: 'resource', type, rel, href, senderRel, resource: embeddedOf(ev, rel) });
+        const embedded = embeddedOf(ev, rel);
+        happenings.push(
+          embedded
+            ? { kind: 'resource', type, rel, href, senderRel, resource: embedded }
+            : { kind: 'resource', type, rel, href, senderRel },
+        );
         continue;
       }
       const resource = embeddedOf(ev, rel);
