@@ -53,3 +53,42 @@ export class DndTimer {
     }, wait);
   }
 }
+
+/** The timed Do Not Disturb choices offered in the tray and the main window. */
+export const DND_CHOICES = ['30min', '1h', 'tomorrow8', 'off'] as const;
+export type DndChoice = (typeof DND_CHOICES)[number];
+
+export const DND_CHOICE_LABELS: Record<DndChoice, string> = {
+  '30min': 'For 30 minutes',
+  '1h': 'For 1 hour',
+  tomorrow8: 'Until tomorrow 08:00',
+  off: 'Until turned off',
+};
+
+/**
+ * When a choice ends (ms since the epoch), from `now`; null for "until turned off".
+ * "Tomorrow 08:00" is local time (the runtime's time zone), DST-safe via the Date fields.
+ */
+export function dndEndFor(choice: DndChoice, now: number): number | null {
+  switch (choice) {
+    case '30min':
+      return now + 30 * 60_000;
+    case '1h':
+      return now + 60 * 60_000;
+    case 'tomorrow8': {
+      const d = new Date(now);
+      return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 8, 0, 0, 0).getTime();
+    }
+    case 'off':
+      return null;
+  }
+}
+
+/** "1 h 5 min left" / "12 min left" / "less than a minute left". */
+export function formatDndRemaining(until: number, now: number): string {
+  const min = Math.ceil((until - now) / 60_000);
+  if (min <= 1) return 'less than a minute left';
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  return h > 0 ? `${h} h${m ? ` ${m} min` : ''} left` : `${m} min left`;
+}
