@@ -123,3 +123,53 @@ describe('Do Not Disturb that the server honours, in Chromium', () => {
     await host.until('presence reset', () => host.sim.ucwa.availabilityOf() === 'Online', 20_000);
   });
 });
+
+describe('the tray menu items (rendered for a screenshot)', () => {
+  it('renders the call-forwarding and timed-DND submenus as the tray builds them', async () => {
+    const { forwardingItems, forwardingRows, timedDndItem } = await import('../../electron/main/trayFeatures.js');
+    const host = await session.host();
+    await host.app.engine.setForwarding('demo-ucwa', 'sip:reception@softphone.test');
+    const snap = host.app.snapshot();
+    const actions = { setDndUntil: () => undefined, setForwarding: () => undefined };
+    const items = [
+      ...timedDndItem(null, false, actions, Date.now()),
+      ...forwardingItems(forwardingRows(snap), actions, (t) => t),
+    ];
+    const checked = (items[1]!.submenu as { label?: string; checked?: boolean }[]).filter((i) => i.checked);
+    expect(checked.map((i) => i.label)).toEqual(['To Reception']);
+    const { page } = await host.open('index.html');
+    await ready(page);
+    await page.evaluate(
+      (menus) => {
+        const root = document.createElement('div');
+        root.id = 'tray-preview';
+        root.style.cssText = 'display:flex;gap:16px;padding:12px;font:14px system-ui;background:#fff';
+        for (const m of menus) {
+          const box = document.createElement('div');
+          box.style.cssText = 'border:1px solid #bbb;border-radius:6px;padding:6px 0;min-width:240px';
+          const title = document.createElement('div');
+          title.textContent = `${m.label} ▸`;
+          title.style.cssText = 'padding:4px 12px;font-weight:600';
+          box.append(title);
+          for (const s of m.submenu) {
+            const row = document.createElement('div');
+            row.textContent = `${s.checked ? '✓' : '\u2003'} ${s.label}`;
+            row.style.cssText = `padding:4px 12px;color:${s.enabled === false ? '#999' : '#111'}`;
+            box.append(row);
+          }
+          root.append(box);
+        }
+        document.body.prepend(root);
+      },
+      items.map((i) => ({
+        label: i.label,
+        submenu: (i.submenu as { label?: string; checked?: boolean; enabled?: boolean }[]).map((m) => ({
+          label: m.label,
+          checked: m.checked,
+          enabled: m.enabled,
+        })),
+      })) as never,
+    );
+    await page.locator('#tray-preview').screenshot({ path: 'test-results/tray-forwarding-dnd.png' });
+  });
+});
