@@ -140,7 +140,7 @@ describe('the tray menu items (rendered for a screenshot)', () => {
     const { page } = await host.open('index.html');
     await ready(page);
     await page.evaluate(
-      (menus) => {
+      (menus: { label?: string; submenu: { label?: string; checked?: boolean; enabled?: boolean }[] }[]) => {
         const root = document.createElement('div');
         root.id = 'tray-preview';
         root.style.cssText = 'display:flex;gap:16px;padding:12px;font:14px system-ui;background:#fff';
@@ -168,7 +168,7 @@ describe('the tray menu items (rendered for a screenshot)', () => {
           checked: m.checked,
           enabled: m.enabled,
         })),
-      })) as never,
+      })),
     );
     await page.locator('#tray-preview').screenshot({ path: 'test-results/tray-forwarding-dnd.png' });
   });
