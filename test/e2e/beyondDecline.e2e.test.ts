@@ -95,9 +95,12 @@ describe('Do Not Disturb that the server honours, in Chromium', () => {
     const { page } = await host.open('index.html');
     await ready(page);
     const dnd = page.getByRole('switch', { name: 'Do Not Disturb' });
-    await dnd.check();
+    // A controlled switch: it flips once the engine confirmed, so click and wait for the state.
+    await dnd.click();
+    await page.getByRole('switch', { name: 'Do Not Disturb', checked: true }).waitFor();
     await host.until('presence DoNotDisturb', () => host.sim.ucwa.availabilityOf() === 'DoNotDisturb');
-    await dnd.uncheck();
+    await dnd.click();
+    await page.getByRole('switch', { name: 'Do Not Disturb', checked: false }).waitFor();
     await host.until('presence reset', () => host.sim.ucwa.presencePosts().length === 2);
     expect(host.sim.ucwa.presencePosts().map((p) => p.availability)).toEqual(['DoNotDisturb', null]);
     expect(host.sim.ucwa.availabilityOf()).toBe('Online');
