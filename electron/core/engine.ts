@@ -108,6 +108,9 @@ export class EngineError extends Error {
   }
 }
 
+/** How long quitting waits for presence to be reset (DND was mirrored into it). */
+export const PRESENCE_RESET_ON_STOP_MS = 3_000;
+
 export interface EngineOptions {
   clock: Clock;
   logger: Logger;
@@ -207,6 +210,7 @@ export class Engine {
   /** Signs every account out (UCWA: DELETE application), ending whatever still rings. */
   async stop(): Promise<void> {
     this.dndTimer.clear();
+    await this.resetPresenceOnStop();
     await Promise.all([...this.accounts.values()].map((a) => this.stopAccount(a)));
     await this.historySaved;
   }
@@ -462,6 +466,31 @@ export class Engine {
         this.emit({ type: 'presenceFailed', accountId: provider.accountId, on: want, error: result.error });
       }
     });
+  }
+
+  /**
+   * Quitting with DND on: presence set to DoNotDisturb would outlive this app on the server
+   * (DND is not kept across restarts here), so reset it first — for at most a few seconds.
+   */
+  private async resetPresenceOnStop(): Promise<void> {
+    const reset = async (): Promise<void> => {
+      await Promise.all([...this.accounts.values()].map((a) => a.presenceChain)); // a request in flight
+      await Promise.all(
+        [...this.accounts.values()]
+          .filter((a) => a.presenceDnd === true && a.status.state === 'connected' && a.provider.setPresenceDnd)
+          .map(async (a) => {
+            const r = await a.provider.setPresenceDnd!(false);
+            if (r.ok) a.presenceDnd = false;
+            else this.log.warn('presence not reset on quit', { accountId: a.provider.accountId, code: r.error.code });
+          }),
+      );
+    };
+    let timer: TimerHandle | null = null;
+    await Promise.race([
+      reset(),
+      new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, PRESENCE_RESET_ON_STOP_MS))),
+    ]);
+    if (timer !== null) this.clock.clearTimeout(timer);
   }
 
   private whenEnded(entry: BookEntry): Promise<void> {

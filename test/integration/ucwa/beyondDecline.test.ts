@@ -35,6 +35,16 @@ describe('Do Not Disturb mirrored into presence', () => {
     expect(ucwa.availabilityOf()).toBe('Online');
   });
 
+  it('quitting with DND on resets presence before signing out', async () => {
+    const { h, engine } = await pool.connected();
+    engine.setDnd(true);
+    await h.sim.ucwa.waitFor(() => h.sim.ucwa.availabilityOf() === 'DoNotDisturb');
+    await engine.stop();
+    expect(h.sim.ucwa.presencePosts().map((p) => p.availability)).toEqual(['DoNotDisturb', null]);
+    expect(h.sim.ucwa.availabilityOf()).toBe('Online');
+    expect(h.sim.ucwa.applicationsDeleted()).toHaveLength(1);
+  });
+
   it('keeps declining automatically while DND is on (the pool stops ringing elsewhere too)', async () => {
     const { h, engine, events } = await pool.connected();
     engine.setDnd(true);
