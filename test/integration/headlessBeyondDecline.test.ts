@@ -111,6 +111,11 @@ describe('headless: reply, forwarding, timed dnd', () => {
     const err = await c.next(ofType('error'));
     expect(err).toMatchObject({ code: 'BadCommand', cmd: 'dnd' });
     expect(String(err.message)).toMatch(/^until: must be an ISO 8601/);
+    c.send({ cmd: 'dnd', on: true, until: '2020-01-01T00:00:00Z' });
+    expect(await c.next((e) => e.type === 'error' && e.code === 'InvalidUntil')).toMatchObject({
+      cmd: 'dnd',
+      message: 'until must be a time in the future',
+    });
     c.send({ cmd: 'dnd', on: false });
     await c.next((e) => e.type === 'dnd' && e.on === false);
     await sim.ucwa.waitFor(() => sim.ucwa.availabilityOf() === 'Online' && sim.ucwa.presencePosts().length === 2);
