@@ -147,7 +147,15 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
           await engine.declineAll(command.reason);
           break;
         case 'dnd':
-          engine.setDnd(command.on);
+          engine.setDnd(command.on, command.until !== undefined ? Date.parse(command.until) : null);
+          break;
+        case 'reply':
+          // ended, then replySent / replyFailed come as engine events
+          await engine.reply(command.id, command.text);
+          break;
+        case 'forwarding':
+          // the confirmed state comes as a `forwarding` event, a refusal as `forwardingFailed`
+          await engine.setForwarding(command.accountId, command.to);
           break;
         case 'quit':
           break;

@@ -90,7 +90,9 @@ function roleOf(sender: WebContents): WindowRole | null {
 
 /** Which AppEvents change what the tray shows. */
 function affectsTray(event: AppEvent): boolean {
-  return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts', 'account'].includes(event.type);
+  return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts', 'account', 'forwarding'].includes(
+    event.type,
+  );
 }
 
 function applicationMenu(): Menu | null {
@@ -143,6 +145,12 @@ async function start(): Promise<void> {
       showMainWindow,
       simulate: (kind) => void Promise.resolve(handlers['softphone:simulate']({ kind })).catch(fail('simulate')),
       quit: () => app.quit(),
+      setDndUntil: (until) =>
+        void Promise.resolve(handlers['softphone:setDnd']({ on: true, until })).catch(fail('Do Not Disturb')),
+      setForwarding: (accountId, to) =>
+        void Promise.resolve(handlers['softphone:setForwarding']({ accountId, to })).catch(fail('call forwarding')),
+      menuWillShow: () =>
+        void Promise.resolve(handlers['softphone:refreshForwarding'](undefined)).catch(fail('refresh')),
     },
   });
 

@@ -14,6 +14,9 @@ export const TOAST_CHANNELS: ReadonlySet<InvokeChannel> = new Set<InvokeChannel>
   'softphone:snapshot',
   'softphone:decline',
   'softphone:declineAll',
+  // The toast's "Reply with a message": a quick reply, or "Custom…" handing over to the main window.
+  'softphone:reply',
+  'softphone:composeReply',
   'softphone:toastSize',
   'softphone:showMainWindow',
 ]);

@@ -21,6 +21,14 @@ import { CallBook } from './ucwa/calls.js';
 import { DemoRinger } from './ucwa/demo.js';
 import { UcwaEngine, nonNegative, positive } from './ucwa/engine.js';
 import { FAIL } from './ucwa/http.js';
+import type {
+  ForwardingRecord,
+  PresenceRecord,
+  ReplyAnswer,
+  ReplyRecord,
+  SimForwarding,
+  StopMessagingRecord,
+} from './ucwa/features.js';
 import { ROOT_PATH, TOKEN_PATH } from './ucwa/auth.js';
 import {
   INVITATION_KINDS,
@@ -43,6 +51,14 @@ import {
 } from './ucwa/types.js';
 
 export * from './ucwa/types.js';
+export type {
+  ForwardingRecord,
+  PresenceRecord,
+  ReplyAnswer,
+  ReplyRecord,
+  SimForwarding,
+  StopMessagingRecord,
+} from './ucwa/features.js';
 
 /** 410 Gone subcodes a UCWA pool answers when an application is lost [PROTOCOL.md §7.4]. */
 export const GONE_410_SUBCODES = [
@@ -433,6 +449,63 @@ export class UcwaSimulator {
   /** Convenience: URLs of every P-GET received. */
   pgetUrls(): string[] {
     return this.e.log.pgets.map((p) => p.url);
+  }
+
+  // ───────────────────────── presence, replies, call forwarding (issue 9) ─────────────────────────
+
+  /** The user's availability as the server holds it (default user without `username`). */
+  availabilityOf(username?: string): string {
+    return this.e.features.availabilityOf(this.usernameOf(username, 'availabilityOf'));
+  }
+
+  /** Every POST to a presence link (availability null = a reset), in order. */
+  presencePosts(): PresenceRecord[] {
+    return [...this.e.features.presenceLog];
+  }
+
+  /** Every startMessaging POST (the reply's decoded text in `text`), in order. */
+  replies(): ReplyRecord[] {
+    return [...this.e.features.replyLog];
+  }
+
+  /** Every stopMessaging POST, in order. */
+  stopMessagings(): StopMessagingRecord[] {
+    return [...this.e.features.stopLog];
+  }
+
+  /**
+   * How the caller answers later replies (outgoing IM invitations): `accept` (messaging
+   * Connected, completed Success — the client should stopMessaging), `decline` (completed
+   * Failure/Declined), `timeout` (completed Failure/Timeout after `timeoutMs`, default 30 s),
+   * `none` (no further events).
+   */
+  answerReplies(answer: ReplyAnswer, timeoutMs?: number): void {
+    if (!['accept', 'decline', 'timeout', 'none'].includes(answer))
+      throw new Error(`UcwaSimulator.answerReplies: unknown answer ${JSON.stringify(answer)}`);
+    this.e.features.replyAnswer = answer;
+    if (timeoutMs !== undefined) this.e.features.replyTimeoutMs = nonNegative('answerReplies timeoutMs', timeoutMs);
+  }
+
+  /** The user's call forwarding as the server holds it. */
+  forwardingOf(username?: string): SimForwarding {
+    return { ...this.e.features.forwardingOf(this.usernameOf(username, 'forwardingOf')) };
+  }
+
+  /** Every POST to a call-forwarding action link, in order. */
+  forwardingPosts(): ForwardingRecord[] {
+    return [...this.e.features.forwardingLog];
+  }
+
+  /** Call forwarding changed on another device: the state changes and `updated` events go out. */
+  changeForwardingElsewhere(state: SimForwarding, username?: string): void {
+    this.e.features.changeForwarding(this.usernameOf(username, 'changeForwardingElsewhere'), state);
+    this.e.changed();
+  }
+
+  private usernameOf(username: string | undefined, what: string): string {
+    const u = username ?? this.e.defaultUser()?.username;
+    if (!u) throw new Error(`UcwaSimulator.${what}: there is no user`);
+    return u;
   }
 
   // ───────────────────────── demo ─────────────────────────

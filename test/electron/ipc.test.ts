@@ -170,6 +170,10 @@ describe('least privilege: each window gets its own channels', () => {
     'softphone:decline': { id: 'inv-1' },
     'softphone:declineAll': {},
     'softphone:setDnd': { on: true },
+    'softphone:reply': { id: 'inv-1', text: 'In a meeting' },
+    'softphone:setForwarding': { accountId: 'a', to: 'voicemail' },
+    'softphone:refreshForwarding': undefined,
+    'softphone:composeReply': { id: 'inv-1' },
     'softphone:saveAccount': {
       account: {
         id: 'a',
@@ -186,7 +190,7 @@ describe('least privilege: each window gets its own channels', () => {
     'softphone:toastSize': { width: 380, height: 100 },
   };
 
-  it('the toast window may call snapshot, decline, declineAll, toastSize and showMainWindow — and is refused the rest', async () => {
+  it('the toast window may call snapshot, decline, declineAll, reply, composeReply, toastSize and showMainWindow — and is refused the rest', async () => {
     const { invoke, calls, own, log } = setup();
     const allowed: string[] = [];
     for (const channel of channels) {
@@ -203,13 +207,15 @@ describe('least privilege: each window gets its own channels', () => {
         'softphone:snapshot',
         'softphone:decline',
         'softphone:declineAll',
+        'softphone:reply',
+        'softphone:composeReply',
         'softphone:toastSize',
         'softphone:showMainWindow',
       ].sort(),
     );
     expect(calls.map(([c]) => c).sort()).toEqual(allowed.sort());
     expect(log.lines.filter((l) => l.msg === 'rejected IPC the window is not allowed')).toHaveLength(
-      channels.length - 5,
+      channels.length - 7,
     );
   });
 

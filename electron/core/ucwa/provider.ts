@@ -43,6 +43,8 @@ import { AbortedError, NetworkError, UcwaHttp } from './http.js';
 import { actionLinksOf, isIncoming, outcomeOf, toInvitation, type ActionLinks } from './invitations.js';
 import { describeHref } from './links.js';
 import { validateInvitation } from './revalidate.js';
+import { UcwaFeatures } from './features.js';
+import type { CapabilityResult, ForwardingChoice } from '../provider.js';
 
 export interface UcwaDeps {
   fetch: Fetch;
@@ -126,6 +128,8 @@ export class UcwaProvider implements Provider {
   private readonly hrefById = new Map<string, string>();
   /** Invitation hrefs that completed (or were seen completing): a replayed `started` is ignored. */
   private readonly ended = new Set<string>();
+  /** Presence, reply with a message, call forwarding (issue 9). */
+  private readonly features: UcwaFeatures;
 
   constructor(
     readonly account: UcwaAccount,
@@ -148,6 +152,34 @@ export class UcwaProvider implements Provider {
       tokens,
       userAgent: this.userAgent,
     });
+    this.features = new UcwaFeatures(
+      account,
+      {
+        http: this.http,
+        log: this.log,
+        signal: this.abort.signal,
+        appSelf: () => (this.state === 'connected' || this.state === 'reconnecting' ? (this.app?.self ?? null) : null),
+        payloadFormat: account.payloadFormat ?? 'json',
+      },
+      deps.clock,
+      (f) => this.safeSink(() => this.sink?.forwarding?.(f)),
+    );
+  }
+
+  reply(invitation: Invitation, text: string): Promise<CapabilityResult> {
+    return this.features.reply(invitation, text);
+  }
+
+  setPresenceDnd(on: boolean): Promise<CapabilityResult> {
+    return this.features.setPresenceDnd(on);
+  }
+
+  setForwarding(to: ForwardingChoice): Promise<CapabilityResult> {
+    return this.features.setForwarding(to);
+  }
+
+  refreshForwarding(): Promise<CapabilityResult> {
+    return this.features.refreshForwarding();
   }
 
   private get userAgent(): string {
@@ -274,6 +306,7 @@ export class UcwaProvider implements Provider {
           await this.connectOnce();
           this.heard();
           this.setState('connected');
+          this.features.onConnected();
           if (why !== 'start') this.log.info('session re-established', { why });
           this.revalidateAll(`session ${why}`);
           return;
@@ -601,6 +634,7 @@ export class UcwaProvider implements Provider {
 
   /** Stops the loop and the activity timer of the current session (no DELETE). */
   private teardownSession(): void {
+    this.features.reset();
     this.activity?.stop();
     this.activity = null;
     this.channel?.stop();
@@ -678,6 +712,7 @@ export class UcwaProvider implements Provider {
   }
 
   private async onHappening(h: Happening): Promise<void> {
+    if (this.features.observe(h)) return; // replies' own invitations, call forwarding updates
     switch (h.kind) {
       case 'invitationStarted': {
         if (this.ringing.has(h.href) || this.ended.has(h.href)) {

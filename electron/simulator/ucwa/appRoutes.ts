@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CALL_DECLINE_REASONS } from '../../core/config.js';
 import { sendEmpty, sendJson, type SimContext } from '../server.js';
 import type { CallBook } from './calls.js';
+import type { FeatureBook } from './features.js';
 import type { PgetMods } from './channel.js';
 import { FAIL, mediaType, parseInput, sendFailure } from './http.js';
 import {
@@ -24,6 +25,8 @@ import type { DeclineRecord, PgetRecord, SimFailure, SimRoute } from './types.js
 /** What the routes need from the simulator. */
 export interface AppRouteHost {
   readonly calls: CallBook;
+  /** Presence, startMessaging (replies), call forwarding. */
+  readonly features: FeatureBook;
   now(): number;
   linkFor(app: SimApp): Linker;
   takeFailure(route: SimRoute): SimFailure | undefined;
@@ -72,6 +75,7 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
     return false;
   };
 
+  if (host.features.route(ctx, app, sub)) return;
   if (s.length === 0) {
     if (fail('application')) return;
     if (method === 'GET') return sendJson(res, 200, applicationJson(app, link));

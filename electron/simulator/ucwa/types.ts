@@ -131,6 +131,10 @@ export type SimRoute =
   | 'invitation'
   | 'decline'
   | 'accept'
+  | 'presence'
+  | 'startMessaging'
+  | 'stopMessaging'
+  | 'forwarding'
   | 'any';
 
 /** How `dropNextPget()` loses the P-GET. */

@@ -26,6 +26,9 @@ export function ToastStack({ reportSize }: ToastStackProps) {
   const retry = useSoftphone((s) => s.retry);
   const ignore = useSoftphone((s) => s.ignore);
   const declineAll = useSoftphone((s) => s.declineAll);
+  const quickReplies = useSoftphone((s) => s.settings.quickReplies);
+  const reply = useSoftphone((s) => s.reply);
+  const composeReply = useSoftphone((s) => s.composeReply);
 
   const visible = useMemo(() => visibleToasts({ toasts, ignored }), [toasts, ignored]);
   const shown = visible.slice(0, MAX_TOASTS);
@@ -78,6 +81,9 @@ export function ToastStack({ reportSize }: ToastStackProps) {
           accountName={accountLabel({ accountConfigs }, entry.invitation.accountId)}
           onDecline={(id, reason) => void decline(id, reason)}
           onRetry={(id) => void retry(id)}
+          quickReplies={quickReplies}
+          onReply={(id, text) => void reply(id, text)}
+          onCustomReply={(id) => void composeReply(id)}
           onIgnore={(id) => {
             const hadFocus = ref.current?.contains(document.activeElement) ?? false;
             ignore(id);

@@ -9,6 +9,7 @@
 import {
   type AccountError,
   type AccountState,
+  DEFAULT_QUICK_REPLIES,
   type AccountSummary,
   type AppEvent,
   type AppSnapshot,
@@ -32,6 +33,8 @@ export interface ToastEntry {
   endedMessage: string | null;
   /** Arrival order: higher is newer. */
   seq: number;
+  /** "Reply with a message": the text being sent with this decline. */
+  replyText?: string;
 }
 
 export interface AccountRow {
@@ -55,6 +58,10 @@ export interface SoftphoneState {
   accountConfigs: AccountSummary[];
   history: HistoryEntry[];
   dnd: boolean;
+  /** Timed Do Not Disturb ends then (ms since the epoch); null: until turned off. */
+  dndUntil: number | null;
+  /** The invitation whose reply the main window is composing ("Custom…" from a toast). */
+  composeFor: string | null;
   demo: boolean;
   settings: Settings;
   notices: Notice[];
@@ -73,8 +80,16 @@ export const INITIAL_STATE: SoftphoneState = {
   accountConfigs: [],
   history: [],
   dnd: false,
+  dndUntil: null,
+  composeFor: null,
   demo: false,
-  settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: true, startAtLogin: false },
+  settings: {
+    ucwaDeclineReason: 'Global',
+    graphDeclineReason: 'none',
+    ringtone: true,
+    startAtLogin: false,
+    quickReplies: [...DEFAULT_QUICK_REPLIES],
+  },
   notices: [],
   dismissedNotices: [],
   seq: 0,
@@ -86,6 +101,8 @@ export type Action =
   | { type: 'event'; event: AppEvent; now: number }
   | { type: 'ignore'; id: string }
   | { type: 'declineRequested'; id: string; reason: string | null }
+  /** A decline that carries a reply (the text goes into history as "replied: …"). */
+  | { type: 'replyRequested'; id: string; text: string }
   /** The bridge call itself failed (no DeclineError event will come from the engine). */
   | { type: 'declineRejected'; id: string; error: DeclineError }
   | { type: 'farewellExpired'; id: string }
@@ -109,10 +126,16 @@ export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
       return updateToast(state, action.id, (t) =>
         t.phase === 'ringing' ? { ...t, phase: 'declining', error: null, reason: action.reason } : t,
       );
-    case 'declineRejected':
+    case 'replyRequested':
       return updateToast(state, action.id, (t) =>
-        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: action.error },
+        t.phase === 'ringing' ? { ...t, phase: 'declining', error: null, reason: null, replyText: action.text } : t,
       );
+    case 'declineRejected':
+      return updateToast(state, action.id, (t) => {
+        if (t.phase === 'ended') return t;
+        const { replyText: _dropped, ...rest } = t;
+        return { ...rest, phase: 'ringing', error: action.error };
+      });
     case 'farewellExpired':
       return removeToast(state, action.id, (t) => t.phase === 'ended');
     case 'notice':
@@ -168,6 +191,7 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
     accountConfigs: snap.accountConfigs,
     history: snap.history.slice(0, HISTORY_LIMIT),
     dnd: snap.dnd,
+    dndUntil: snap.dnd ? (snap.dndUntil ?? null) : null,
     demo: snap.demo,
     settings: snap.settings,
     notices: [],
@@ -216,8 +240,24 @@ function applyEvent(state: SoftphoneState, event: AppEvent, now: number): Softph
       };
       return { ...state, accounts: upsertBy(state.accounts, row, (a) => a.accountId) };
     }
-    case 'dnd':
-      return state.dnd === event.on ? state : { ...state, dnd: event.on };
+    case 'dnd': {
+      const dndUntil = event.on ? (event.until ?? null) : null;
+      return state.dnd === event.on && state.dndUntil === dndUntil ? state : { ...state, dnd: event.on, dndUntil };
+    }
+    case 'composeReply':
+      return findToast(state, event.id) ? { ...state, composeFor: event.id } : state;
+    case 'replyFailed':
+      return {
+        ...state,
+        history: state.history.map((h) =>
+          h.invitation.id === event.id && h.reply !== undefined ? { ...h, replyError: event.error.message } : h,
+        ),
+      };
+    case 'replySent':
+    case 'forwarding':
+    case 'forwardingFailed':
+    case 'presenceFailed':
+      return state; // shown by the tray, or as notices from main
     case 'settings':
       return { ...state, settings: event.settings };
     case 'accounts': {
@@ -259,8 +299,10 @@ function applyEnded(state: SoftphoneState, event: Extract<AppEvent, { type: 'end
           ? event.invitation.defaultDeclineReason
           : null;
     const record: HistoryEntry = { invitation: event.invitation, outcome: event.outcome, endedAt: now, declineReason };
+    if (entry?.replyText !== undefined && event.outcome === 'declined') record.reply = entry.replyText;
     next = { ...next, history: [record, ...next.history].slice(0, HISTORY_LIMIT) };
   }
+  if (next.composeFor === event.id) next = { ...next, composeFor: null };
   return next;
 }
 

@@ -31,7 +31,12 @@ export interface SoftphoneActions {
   declineAll(): Promise<void>;
   /** Hides the toast here; sends nothing. */
   ignore(id: string): void;
-  setDnd(on: boolean): Promise<void>;
+  /** `until` (ms since the epoch): timed Do Not Disturb. */
+  setDnd(on: boolean, until?: number | null): Promise<void>;
+  /** Declines and sends `text` to the caller as an IM (UCWA). */
+  reply(id: string, text: string): Promise<void>;
+  /** "Custom…" on a toast: the main window composes the reply. */
+  composeReply(id: string): Promise<void>;
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
@@ -149,11 +154,35 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
         dispatch({ type: 'ignore', id });
       },
 
-      async setDnd(on) {
+      async reply(id, text) {
+        const entry = findToast(get(), id);
+        if (!entry || entry.phase !== 'ringing') return;
+        dispatch({ type: 'replyRequested', id, text });
         try {
-          await bridge.setDnd(on);
+          const result = await bridge.reply(id, text);
+          if (result.status === 'failed' || result.status === 'expired') {
+            dispatch({ type: 'declineRejected', id, error: result.error });
+          }
+        } catch (err) {
+          const { code, message } = messageOf(err);
+          dispatch({ type: 'declineRejected', id, error: { status: null, code, subcode: null, message } });
+        }
+      },
+
+      async composeReply(id) {
+        try {
+          await bridge.composeReply(id);
+        } catch (err) {
+          localNotice(`Could not open the reply: ${messageOf(err).message}`);
+        }
+      },
+
+      async setDnd(on, until) {
+        try {
+          await bridge.setDnd(on, until ?? null);
           // The engine confirms with a dnd event; apply it now so the switch does not lag.
-          dispatch({ type: 'event', event: { type: 'dnd', on }, now: now() });
+          const event = on && until ? ({ type: 'dnd', on, until } as const) : ({ type: 'dnd', on } as const);
+          dispatch({ type: 'event', event, now: now() });
         } catch (err) {
           localNotice(`Could not turn Do Not Disturb ${on ? 'on' : 'off'}: ${messageOf(err).message}`);
         }

@@ -1,3 +1,6 @@
+// First: zod must be jitless before any schema is built (CSP without 'unsafe-eval'); the
+// reducer's default quick replies come from the contract, which builds its schemas on load.
+import '../lib/zodJitless.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
