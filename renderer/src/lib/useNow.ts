@@ -1,50 +1,39 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
 /**
- * One shared clock per interval, reading whole intervals (a 1000 ms clock reads whole seconds)
- * and ticking on their boundaries; its timer runs only while someone listens.
+ * One shared ticking clock per interval; its timer runs only while someone listens.
  *
- * While nobody listens, a read is the current whole interval, so the value a first render reads
- * is the value the subscription then keeps: a toast appearing on an empty stack renders once.
+ * While nobody listens, a read refreshes the time unless it is fresh (within `FRESH_MS`, longer
+ * than a render takes, so the reads of one render agree), and subscribing keeps the value the
+ * render just read: a toast appearing on an empty stack renders once, not again when the clock
+ * starts.
  */
+const FRESH_MS = 100;
+
 class Ticker {
   private now = 0;
   private readonly listeners = new Set<() => void>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly intervalMs: number) {}
 
-  private whole(t: number): number {
-    return t - (t % this.intervalMs);
-  }
-
   read = (): number => {
-    if (!this.timer) this.now = this.whole(Date.now());
+    if (!this.timer && Math.abs(Date.now() - this.now) >= FRESH_MS) this.now = Date.now();
     return this.now;
   };
-
-  private schedule(): void {
-    const t = Date.now();
-    this.timer = setTimeout(
-      () => {
-        this.now = this.whole(Date.now());
-        this.schedule();
-        for (const l of [...this.listeners]) l();
-      },
-      this.intervalMs - (t % this.intervalMs),
-    );
-  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     if (!this.timer) {
-      this.now = this.whole(Date.now());
-      this.schedule();
+      this.timer = setInterval(() => {
+        this.now = Date.now();
+        for (const l of [...this.listeners]) l();
+      }, this.intervalMs);
     }
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0 && this.timer) {
-        clearTimeout(this.timer);
+        clearInterval(this.timer);
         this.timer = null;
       }
     };
@@ -54,7 +43,7 @@ class Ticker {
 const tickers = new Map<number, Ticker>();
 const noop = () => () => undefined;
 
-/** The current time (epoch ms) in whole `intervalMs`, refreshed on each boundary while `active`. */
+/** The current time (epoch ms), refreshed every `intervalMs` (default: a second) while `active`. */
 export function useNow(active: boolean, intervalMs = 1000): number {
   let ticker = tickers.get(intervalMs);
   if (!ticker) {
