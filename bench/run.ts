@@ -2,6 +2,7 @@
  * `npm run bench`: figures and ratios against the simulator on loopback. Targets are printed
  * beside the figures; nothing here fails a build (shared, noisy machines).
  */
+import { rmSync } from 'node:fs';
 import { benchGraph } from './graph.js';
 import buildForBrowser, { BRIDGE_OUT } from '../test/e2e/globalSetup.js';
 import { packageWithStandInElectron } from '../test/support/standInPackage.js';
@@ -62,6 +63,7 @@ console.log(
 
 /* The package (electron-builder --linux dir with a stand-in Electron distribution). */
 const pkg = await packageWithStandInElectron();
+rmSync(pkg.workDir, { recursive: true, force: true });
 console.log(
   `\npackage: resources/app.asar ${(pkg.asarBytes / 2 ** 20).toFixed(2)} MiB, ${pkg.files.length} entries (${pkg.productionDeps.length} production packages)`,
 );

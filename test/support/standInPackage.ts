@@ -28,6 +28,8 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface PackagedApp {
+  /** The temporary folder holding all of it: remove it when done. */
+  workDir: string;
   /** The temporary project copy (built), and where electron-builder wrote. */
   projectDir: string;
   appOutDir: string;
@@ -113,6 +115,7 @@ export async function packageWithStandInElectron(opts: PackageOptions = {}): Pro
   };
   const prod = new Set(productionDeps);
   return {
+    workDir: work,
     projectDir,
     appOutDir,
     asarPath,

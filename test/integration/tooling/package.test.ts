@@ -1,8 +1,8 @@
 // What `npm run dist` ships: packaged with a stand-in Electron distribution (no binary needed),
 // after the tests' own builds were left in out/ and a source map beside the main bundle.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageWithStandInElectron, type PackagedApp } from '../../support/standInPackage.js';
 
 describe('the package holds the product and nothing else', () => {
@@ -16,6 +16,9 @@ describe('the package holds the product and nothing else', () => {
       },
     });
   }, 300_000);
+  afterAll(() => {
+    if (app) rmSync(app.workDir, { recursive: true, force: true });
+  });
 
   it('carries the entry points, the pages and the tray icons', () => {
     for (const f of [
