@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppEvent } from '../../electron/contract.js';
 import { ToastStack } from '../../renderer/src/components/ToastStack.js';
 import { INITIAL_STATE, reduce, visibleToasts, type SoftphoneState } from '../../renderer/src/store/reducer.js';
-import { createSoftphoneStore } from '../../renderer/src/store/store.js';
+import { createSoftphoneStore, perFrame } from '../../renderer/src/store/store.js';
 import { invitation, renderWithStore, snapshot, testBridge } from './helpers.js';
 
 afterEach(() => vi.useRealTimers());
@@ -130,5 +130,49 @@ describe('the first toast', () => {
     for (let i = 0; i < 3; i++) act(() => vi.advanceTimersByTime(1_000));
     expect(screen.getByRole('alertdialog').querySelector('time')?.textContent).toBe('0:03');
     expect(commits).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('perFrame', () => {
+  const settle = () => new Promise<void>((r) => setTimeout(r, 0));
+
+  it('applies a lone event in a microtask, and groups what follows until the next frame', async () => {
+    const batch = perFrame();
+    const flushed: string[] = [];
+    // Frames are requested, never delivered, until the test calls one.
+    const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 1);
+    batch(() => flushed.push('lone'));
+    expect(flushed).toEqual([]);
+    await Promise.resolve();
+    expect(flushed).toEqual(['lone']);
+    batch(() => flushed.push('group'));
+    await Promise.resolve();
+    expect(flushed).toEqual(['lone']); // waits for the frame
+    expect(raf).toHaveBeenCalledTimes(2);
+    raf.mock.calls[1]![0](0);
+    expect(flushed).toEqual(['lone', 'group']);
+    raf.mockRestore();
+  });
+
+  it('flushes a waiting group on a timer when no frame comes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame'] });
+    const batch = perFrame();
+    const flushed: string[] = [];
+    batch(() => flushed.push('lone'));
+    await Promise.resolve();
+    batch(() => flushed.push('group'));
+    vi.advanceTimersByTime(100);
+    expect(flushed).toEqual(['lone', 'group']);
+  });
+
+  it('in a hidden page, every group applies in a microtask', async () => {
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    const batch = perFrame();
+    const flushed: number[] = [];
+    batch(() => flushed.push(1));
+    batch(() => flushed.push(2));
+    await settle();
+    expect(flushed).toEqual([1, 2]);
+    visibility.mockRestore();
   });
 });

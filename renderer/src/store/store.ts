@@ -68,17 +68,31 @@ export const FAREWELL_MS = 4_000;
  */
 export function perFrame(): (flush: () => void) => void {
   let frameOpen = false;
+  // Whichever comes first: the next frame, or (should frames stop, as when the page is hidden
+  // after the group was queued) a timer.
+  const nextFrame = (fn: () => void) => {
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    requestAnimationFrame(once);
+    setTimeout(once, FRAME_FALLBACK_MS);
+  };
   return (flush) => {
     const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
     if (hidden || typeof requestAnimationFrame !== 'function') return queueMicrotask(flush);
     if (!frameOpen) {
       frameOpen = true;
-      requestAnimationFrame(() => (frameOpen = false));
+      nextFrame(() => (frameOpen = false));
       return queueMicrotask(flush);
     }
-    requestAnimationFrame(() => flush());
+    nextFrame(flush);
   };
 }
+
+const FRAME_FALLBACK_MS = 100;
 
 function messageOf(err: unknown): { code: string; message: string } {
   const e = err as { code?: unknown; message?: unknown } | null;
