@@ -34,7 +34,8 @@ export function ToastStack({ reportSize }: ToastStackProps) {
   const shown = visible.slice(0, MAX_TOASTS);
   const more = visible.length - shown.length;
   const ringingCount = visible.filter((t) => t.phase === 'ringing').length;
-  const now = useNow(visible.length > 0);
+  // UCWA toasts show whole seconds; a Graph toast's answer-window bar moves every half second.
+  const now = useNow(visible.length > 0, shown.some((t) => t.invitation.expiresAt !== null) ? 500 : 1000);
 
   const ref = useRef<HTMLDivElement>(null);
   const last = useRef<string>('');
@@ -42,7 +43,8 @@ export function ToastStack({ reportSize }: ToastStackProps) {
 
   const report = useRef<() => void>(() => undefined);
 
-  // After every render (content changed) and whenever the box resizes (fonts, menus, wrapping).
+  // When the stack empties or fills, and whenever the box resizes (content, fonts, menus,
+  // wrapping): the ResizeObserver measures after layout, so no render forces a layout of its own.
   useLayoutEffect(() => {
     report.current = () => {
       const el = ref.current;
@@ -55,7 +57,7 @@ export function ToastStack({ reportSize }: ToastStackProps) {
       reportSize(size).catch(() => undefined);
     };
     report.current();
-  });
+  }, [empty, reportSize]);
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
