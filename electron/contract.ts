@@ -9,21 +9,33 @@ import { z } from 'zod';
 import {
   accountSchema,
   CALL_DECLINE_REASONS,
+  DEFAULT_QUICK_REPLIES,
+  FORWARD_URI,
+  MAX_REPLY_LENGTH,
   GRAPH_REJECT_REASONS,
   settingsSchema,
   type AccountConfig,
   type Settings,
 } from './core/config.js';
-import type { DeclineCommandResult, EngineEvent, EngineSnapshot } from './core/engine.js';
+import type {
+  DeclineCommandResult,
+  EngineEvent,
+  EngineSnapshot,
+  ForwardingView,
+  ReplyCommandResult,
+} from './core/engine.js';
 import type { HistoryEntry } from './core/history.js';
 import type { DeclineError, Invitation, Outcome } from './core/invitation.js';
-import type { AccountError, AccountState } from './core/provider.js';
+import type { AccountError, AccountState, CapabilityResult } from './core/provider.js';
 
 export type {
   AccountConfig,
   AccountError,
   AccountState,
+  CapabilityResult,
   DeclineCommandResult,
+  ForwardingView,
+  ReplyCommandResult,
   DeclineError,
   EngineEvent,
   HistoryEntry,
@@ -31,7 +43,8 @@ export type {
   Outcome,
   Settings,
 };
-export { CALL_DECLINE_REASONS, GRAPH_REJECT_REASONS };
+export { CALL_DECLINE_REASONS, DEFAULT_QUICK_REPLIES, GRAPH_REJECT_REASONS, MAX_REPLY_LENGTH };
+export { DND_CHOICE_LABELS, DND_CHOICES, dndEndFor, formatDndRemaining, type DndChoice } from './core/dndTimer.js';
 
 /** An account as the UI sees it: its config without any secret, plus whether one is stored. */
 export type AccountSummary = AccountConfig & { hasSecret: boolean };
@@ -58,7 +71,9 @@ export type AppEvent =
   | EngineEvent
   | { type: 'settings'; settings: Settings }
   | { type: 'accounts'; accountConfigs: AccountSummary[]; demo: boolean }
-  | { type: 'notice'; notice: Notice };
+  | { type: 'notice'; notice: Notice }
+  /** A toast asked the main window to compose a custom reply to this invitation. */
+  | { type: 'composeReply'; id: string };
 
 /* ----------------------------------------------------------------------------------------
  * Channels and payload schemas (renderer → main: ipcRenderer.invoke / ipcMain.handle)
@@ -83,7 +98,22 @@ export const invokeSchemas = {
   'softphone:snapshot': z.undefined(),
   'softphone:decline': z.object({ id: invitationId, reason: reason.optional() }).strict(),
   'softphone:declineAll': z.object({ reason: reason.optional() }).strict(),
-  'softphone:setDnd': z.object({ on: z.boolean() }).strict(),
+  /** `until`: timed DND ends by itself then (ms since the epoch); null/absent: until turned off. */
+  'softphone:setDnd': z.object({ on: z.boolean(), until: z.number().int().positive().nullable().optional() }).strict(),
+  'softphone:reply': z.object({ id: invitationId, text: z.string().trim().min(1).max(MAX_REPLY_LENGTH) }).strict(),
+  'softphone:setForwarding': z
+    .object({
+      accountId: z.string().min(1).max(64),
+      to: z.union([
+        z.literal('off'),
+        z.literal('voicemail'),
+        z.string().max(80).regex(FORWARD_URI, 'must be "off", "voicemail" or a sip:/tel: URI'),
+      ]),
+    })
+    .strict(),
+  'softphone:refreshForwarding': z.undefined(),
+  /** "Reply with a message → Custom…": show the main window composing a reply to `id`. */
+  'softphone:composeReply': z.object({ id: invitationId }).strict(),
   'softphone:saveAccount': saveAccountSchema,
   'softphone:removeAccount': z.object({ accountId: z.string().min(1).max(64) }).strict(),
   'softphone:saveSettings': settingsSchema.partial().strict(),
@@ -104,6 +134,10 @@ export interface InvokeResults {
   'softphone:decline': DeclineCommandResult;
   'softphone:declineAll': DeclineCommandResult[];
   'softphone:setDnd': void;
+  'softphone:reply': ReplyCommandResult;
+  'softphone:setForwarding': CapabilityResult;
+  'softphone:refreshForwarding': void;
+  'softphone:composeReply': void;
   'softphone:saveAccount': AccountSummary;
   'softphone:removeAccount': void;
   'softphone:saveSettings': Settings;
@@ -127,7 +161,16 @@ export interface SoftphoneBridge {
   snapshot(): Promise<AppSnapshot>;
   decline(id: string, reason?: string): Promise<DeclineCommandResult>;
   declineAll(reason?: string): Promise<DeclineCommandResult[]>;
-  setDnd(on: boolean): Promise<void>;
+  /** `until` (ms since the epoch): timed Do Not Disturb. */
+  setDnd(on: boolean, until?: number | null): Promise<void>;
+  /** Declines and sends `text` to the caller as an IM (UCWA only). */
+  reply(id: string, text: string): Promise<ReplyCommandResult>;
+  /** Call forwarding of a UCWA account: `off`, `voicemail` or a sip:/tel: URI. */
+  setForwarding(accountId: string, to: string): Promise<CapabilityResult>;
+  /** Re-reads every account's call forwarding (state comes back as `forwarding` events). */
+  refreshForwarding(): Promise<void>;
+  /** Shows the main window with a text field to reply to `id` (the toast cannot take focus). */
+  composeReply(id: string): Promise<void>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
@@ -168,7 +211,11 @@ export function createBridge(transport: BridgeTransport): SoftphoneBridge {
     snapshot: () => call('softphone:snapshot', undefined),
     decline: (id, reason) => call('softphone:decline', reason ? { id, reason } : { id }),
     declineAll: (reason) => call('softphone:declineAll', reason ? { reason } : {}),
-    setDnd: (on) => call('softphone:setDnd', { on }),
+    setDnd: (on, until) => call('softphone:setDnd', until ? { on, until } : { on }),
+    reply: (id, text) => call('softphone:reply', { id, text }),
+    setForwarding: (accountId, to) => call('softphone:setForwarding', { accountId, to }),
+    refreshForwarding: () => call('softphone:refreshForwarding', undefined),
+    composeReply: (id) => call('softphone:composeReply', { id }),
     saveAccount: (input) => call('softphone:saveAccount', input),
     removeAccount: (accountId) => call('softphone:removeAccount', { accountId }),
     saveSettings: (patch) => call('softphone:saveSettings', patch),

@@ -10,6 +10,10 @@ export interface HistoryEntry {
   endedAt: number;
   /** The reason the user declined with, when the user (or DND) declined. */
   declineReason: string | null;
+  /** "Reply with a message": the text sent to the caller after the decline. */
+  reply?: string;
+  /** Set when the reply could not be sent (the decline itself succeeded). */
+  replyError?: string;
 }
 
 export const historyEntrySchema = z
@@ -18,6 +22,8 @@ export const historyEntrySchema = z
     outcome: outcomeSchema,
     endedAt: z.number(),
     declineReason: z.string().nullable(),
+    reply: z.string().optional(),
+    replyError: z.string().optional(),
   })
   .strict();
 

@@ -1,16 +1,39 @@
 /**
  * The headless wire protocol: one JSON object per line.
- * stdout carries events (ready, account, invitation, ended, declineFailed, dnd, error);
- * stdin carries commands (decline, declineAll, dnd, quit). It is a stable, documented
+ * stdout carries events (ready, account, invitation, ended, declineFailed, dnd, replySent,
+ * replyFailed, forwarding, forwardingFailed, presenceFailed, error); stdin carries commands
+ * (decline, declineAll, dnd, reply, forwarding, quit). It is a stable, documented
  * interface (README "Headless mode"): add fields, never rename them.
  */
 import { z } from 'zod';
+import { FORWARD_URI, MAX_REPLY_LENGTH } from '../core/config.js';
 import type { EngineEvent } from '../core/engine.js';
 
 export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('decline'), id: z.string().min(1), reason: z.string().min(1).optional() }).strict(),
   z.object({ cmd: z.literal('declineAll'), reason: z.string().min(1).optional() }).strict(),
-  z.object({ cmd: z.literal('dnd'), on: z.boolean() }).strict(),
+  z
+    .object({
+      cmd: z.literal('dnd'),
+      on: z.boolean(),
+      /** Timed DND: ends by itself at this ISO 8601 time (with a zone offset or Z). */
+      until: z.iso
+        .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-29T17:00:00Z' })
+        .optional(),
+    })
+    .strict(),
+  z.object({ cmd: z.literal('reply'), id: z.string().min(1), text: z.string().min(1).max(MAX_REPLY_LENGTH) }).strict(),
+  z
+    .object({
+      cmd: z.literal('forwarding'),
+      accountId: z.string().min(1),
+      to: z.union([
+        z.literal('off'),
+        z.literal('voicemail'),
+        z.string().regex(FORWARD_URI, 'must be "off", "voicemail" or a sip:/tel: URI'),
+      ]),
+    })
+    .strict(),
   z.object({ cmd: z.literal('quit') }).strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
@@ -18,8 +41,10 @@ export type Command = z.infer<typeof commandSchema>;
 export type HeadlessEvent =
   | { type: 'ready'; demo: boolean; accounts: string[] }
   | { type: 'error'; code: string; message: string; cmd?: string }
-  | Exclude<EngineEvent, { type: 'ended' } | { type: 'declining' }>
-  | { type: 'ended'; id: string; outcome: string; message?: string };
+  | Exclude<EngineEvent, { type: 'ended' } | { type: 'declining' } | { type: 'dnd' }>
+  | { type: 'ended'; id: string; outcome: string; message?: string }
+  /** `until` as ISO 8601 (UTC). */
+  | { type: 'dnd'; on: boolean; until?: string };
 
 /** Parses one stdin line; a bad line gives an error event naming what is wrong. */
 export function parseCommand(line: string): { ok: true; command: Command } | { ok: false; error: HeadlessEvent } {
@@ -48,6 +73,10 @@ export function toHeadlessEvent(e: EngineEvent): HeadlessEvent | null {
   switch (e.type) {
     case 'declining':
       return null;
+    case 'dnd':
+      return e.until !== undefined
+        ? { type: 'dnd', on: e.on, until: new Date(e.until).toISOString() }
+        : { type: 'dnd', on: e.on };
     case 'ended':
       return e.message
         ? { type: 'ended', id: e.id, outcome: e.outcome, message: e.message }

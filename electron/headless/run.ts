@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { DemoBackend } from '../app/app.js';
 import { DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from '../core/config.js';
+import { ClockJumpWatchdog } from '../core/clockWatchdog.js';
 import { systemClock, type SecretStore } from '../core/deps.js';
 import { Engine, EngineError } from '../core/engine.js';
 import { createLogger, type LogLevel } from '../core/log.js';
@@ -137,6 +138,7 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   }
   print({ type: 'ready', demo: demo !== null, accounts: accounts.map((a) => a.id) });
   demo?.startAutoRing();
+  const watchdog = startWatchdog(io.env, engine, logger);
 
   const inFlight = new Set<Promise<void>>();
   const execute = async (command: Command): Promise<void> => {
@@ -149,7 +151,15 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
           await engine.declineAll(command.reason);
           break;
         case 'dnd':
-          engine.setDnd(command.on);
+          engine.setDnd(command.on, command.until !== undefined ? Date.parse(command.until) : null);
+          break;
+        case 'reply':
+          // ended, then replySent / replyFailed come as engine events
+          await engine.reply(command.id, command.text);
+          break;
+        case 'forwarding':
+          // the confirmed state comes as a `forwarding` event, a refusal as `forwardingFailed`
+          await engine.setForwarding(command.accountId, command.to);
           break;
         case 'quit':
           break;
@@ -184,9 +194,35 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   });
 
   logger.info('shutting down');
+  watchdog.stop();
   await Promise.all(inFlight);
   await engine.stop();
   await demo?.close();
   removeGuards();
   return 0;
+}
+
+/**
+ * Plain Node has no powerMonitor: a clock jump says the machine slept (or the process was
+ * stopped) and every account re-listens at once. SOFTPHONE_WATCHDOG_INTERVAL_MS and
+ * SOFTPHONE_WATCHDOG_TOLERANCE_MS tune it (tests).
+ */
+function startWatchdog(env: NodeJS.ProcessEnv, engine: Engine, logger: ReturnType<typeof createLogger>) {
+  const num = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const v = Number(raw);
+    if (Number.isFinite(v) && v > 0) return v;
+    logger.warn(`ignored ${name}: not a positive number of milliseconds`, { value: raw });
+    return undefined;
+  };
+  const watchdog = new ClockJumpWatchdog({
+    clock: systemClock,
+    intervalMs: num('SOFTPHONE_WATCHDOG_INTERVAL_MS'),
+    toleranceMs: num('SOFTPHONE_WATCHDOG_TOLERANCE_MS'),
+    onJump: () => engine.wake('clockJump'),
+    logger,
+  });
+  watchdog.start();
+  return watchdog;
 }

@@ -92,7 +92,37 @@ export class SimServer {
     });
   }
 
+  /** True while refuseConnections() holds the port closed. */
+  refusing = false;
+
+  /**
+   * Misbehaviour (an outage): stop listening — new connections are refused (ECONNREFUSED) —
+   * and cut every open one. `acceptConnections()` comes back on the same port.
+   */
+  async refuseConnections(): Promise<void> {
+    if (this.refusing) return;
+    this.refusing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  /** Ends an outage: listens again on the same address and port. */
+  async acceptConnections(): Promise<void> {
+    if (!this.refusing) return;
+    const { hostname, port } = new URL(this.origin);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(Number(port), hostname, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.refusing = false;
+  }
+
   async close(): Promise<void> {
+    if (this.refusing) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

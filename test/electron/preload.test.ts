@@ -29,6 +29,11 @@ describe('the preload', () => {
         'showMainWindow',
         'simulate',
         'snapshot',
+        // issue 9
+        'composeReply',
+        'refreshForwarding',
+        'reply',
+        'setForwarding',
       ].sort(),
     );
   });

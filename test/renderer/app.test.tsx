@@ -346,7 +346,13 @@ describe('toast window app', () => {
     act(() =>
       tb.emit({
         type: 'settings',
-        settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: false, startAtLogin: false },
+        settings: {
+          ucwaDeclineReason: 'Global',
+          graphDeclineReason: 'none',
+          ringtone: false,
+          startAtLogin: false,
+          quickReplies: [],
+        },
       }),
     );
     expect(tone.states.at(-1)).toBe(false);

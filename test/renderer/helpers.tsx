@@ -7,6 +7,7 @@ import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import {
+  DEFAULT_QUICK_REPLIES,
   CALL_DECLINE_REASONS,
   createBridge,
   dispatchInvoke,
@@ -60,7 +61,13 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
     ringing: [],
     history: [],
     dnd: false,
-    settings: { ucwaDeclineReason: 'Global', graphDeclineReason: 'none', ringtone: true, startAtLogin: false },
+    settings: {
+      ucwaDeclineReason: 'Global',
+      graphDeclineReason: 'none',
+      ringtone: true,
+      startAtLogin: false,
+      quickReplies: [...DEFAULT_QUICK_REPLIES],
+    },
     accountConfigs: [
       {
         id: 'alice',
@@ -115,6 +122,10 @@ export function testBridge(snap: AppSnapshot = snapshot()): TestBridge {
     'softphone:simulate': () => undefined,
     'softphone:showMainWindow': () => undefined,
     'softphone:toastSize': () => undefined,
+    'softphone:reply': () => ({ status: 'sent' }),
+    'softphone:setForwarding': () => ({ ok: true }),
+    'softphone:refreshForwarding': () => undefined,
+    'softphone:composeReply': () => undefined,
   };
   t.bridge = createBridge({
     invoke: async (channel, payload) => {

@@ -162,8 +162,8 @@ describe('renderer reducer', () => {
       ev({ type: 'account', accountId: 'demo-ucwa', state: 'connected' }),
     );
     expect(s.accounts).toEqual([
-      { accountId: 'alice', provider: 'ucwa', state: 'error', error: err },
-      { accountId: 'demo-ucwa', provider: null, state: 'connected', error: null },
+      { accountId: 'alice', provider: 'ucwa', state: 'error', error: err, lastHeardAt: null },
+      { accountId: 'demo-ucwa', provider: null, state: 'connected', error: null, lastHeardAt: null },
     ]);
   });
 

@@ -26,6 +26,8 @@ const LABELS: Partial<Record<FieldName, string>> = {
   caFile: 'CA certificate file',
   declineReason: 'Decline reason',
   payloadFormat: 'Request format',
+  forwardContacts: 'Call forwarding contacts',
+  mirrorDndToPresence: 'Do Not Disturb sets presence',
   tenantId: 'Tenant id',
   allowedTenants: 'Other allowed tenants',
   clientId: 'Client (application) id',
@@ -188,6 +190,33 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
               { value: 'json', label: 'JSON' },
               { value: 'xml', label: 'XML' },
             ])}
+            {select(
+              'mirrorDndToPresence',
+              [
+                { value: 'yes', label: 'Yes: other devices stop ringing too' },
+                { value: 'no', label: 'No: decline here only' },
+              ],
+              'While Do Not Disturb is on, set this account’s presence to Do Not Disturb.',
+            )}
+            <Field
+              id={idOf('forwardContacts')}
+              label={LABELS.forwardContacts ?? 'forwardContacts'}
+              error={errors.forwardContacts}
+              hint="One per line: Label = sip:user@domain or tel:+number. Offered in the tray’s call-forwarding menu."
+            >
+              {(describedBy) => (
+                <textarea
+                  id={idOf('forwardContacts')}
+                  rows={3}
+                  value={values.forwardContacts}
+                  spellCheck={false}
+                  placeholder="Reception = sip:reception@contoso.com"
+                  aria-invalid={errors.forwardContacts ? true : undefined}
+                  aria-describedby={describedBy}
+                  onChange={(e) => set('forwardContacts', e.currentTarget.value)}
+                />
+              )}
+            </Field>
           </>
         ) : (
           <>

@@ -8,6 +8,7 @@ import { useId, type KeyboardEvent } from 'react';
 import type { ToastEntry } from '../store/reducer.js';
 import { callerAddress, formatElapsed, kindLabel, kindPhrase, reasonLabel, secondsLeft } from '../lib/labels.js';
 import { DeclineMenu } from './DeclineMenu.js';
+import { ReplyMenu } from './ReplyMenu.js';
 
 export interface ToastProps {
   entry: ToastEntry;
@@ -17,11 +18,25 @@ export interface ToastProps {
   onDecline(id: string, reason?: string): void;
   onRetry(id: string): void;
   onIgnore(id: string): void;
+  /** "Reply with a message" (UCWA invitations only; absent: no reply menu). */
+  quickReplies?: readonly string[];
+  onReply?(id: string, text: string): void;
+  onCustomReply?(id: string): void;
 }
 
 const IMPORTANCE_TEXT = { urgent: 'Urgent', emergency: 'Emergency' } as const;
 
-export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }: ToastProps) {
+export function Toast({
+  entry,
+  now,
+  accountName,
+  onDecline,
+  onRetry,
+  onIgnore,
+  quickReplies,
+  onReply,
+  onCustomReply,
+}: ToastProps) {
   const baseId = useId();
   const titleId = `${baseId}-title`;
   const descId = `${baseId}-desc`;
@@ -130,6 +145,14 @@ export function Toast({ entry, now, accountName, onDecline, onRetry, onIgnore }:
           </button>
         )}
         <DeclineMenu invitation={inv} disabled={declining} onChoose={(r) => onDecline(inv.id, r)} />
+        {inv.provider === 'ucwa' && onReply && onCustomReply && (
+          <ReplyMenu
+            quickReplies={quickReplies ?? []}
+            disabled={declining}
+            onReply={(text) => onReply(inv.id, text)}
+            onCustom={() => onCustomReply(inv.id)}
+          />
+        )}
         <button
           type="button"
           className="btn btn-quiet"

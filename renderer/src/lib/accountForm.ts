@@ -21,6 +21,10 @@ export interface AccountFormValues {
   username: string;
   discoveryUrl: string;
   payloadFormat: '' | 'json' | 'xml';
+  /** Call-forwarding contacts, one `Label = sip:user@domain` (or tel:) per line. */
+  forwardContacts: string;
+  /** 'no' turns off mirroring Do Not Disturb into presence (default: mirrored). */
+  mirrorDndToPresence: 'yes' | 'no';
   // Graph
   tenantId: string;
   /** Further tenants whose calls may ring, separated by commas or spaces. */
@@ -50,6 +54,8 @@ export function emptyForm(provider: 'ucwa' | 'graph' = 'ucwa'): AccountFormValue
     username: '',
     discoveryUrl: '',
     payloadFormat: '',
+    forwardContacts: '',
+    mirrorDndToPresence: 'yes',
     tenantId: '',
     allowedTenants: '',
     clientId: '',
@@ -74,6 +80,8 @@ export function formFromAccount(a: AccountSummary): AccountFormValues {
       discoveryUrl: a.discoveryUrl ?? '',
       payloadFormat: a.payloadFormat ?? '',
       declineReason: a.declineReason ?? '',
+      forwardContacts: (a.forwardContacts ?? []).map((c) => `${c.label} = ${c.sipUri}`).join('\n'),
+      mirrorDndToPresence: a.mirrorDndToPresence === false ? 'no' : 'yes',
     };
   }
   return {
@@ -119,6 +127,8 @@ const UCWA_KEYS = [
   'payloadFormat',
   'caFile',
   'password',
+  'forwardContacts',
+  'mirrorDndToPresence',
 ];
 const GRAPH_KEYS = [
   'displayName',
@@ -177,6 +187,8 @@ export function buildSaveInput(
       caFile: opt(v.caFile),
       declineReason: opt(v.declineReason),
       payloadFormat: opt(v.payloadFormat),
+      forwardContacts: parseForwardContacts(v.forwardContacts, errors),
+      mirrorDndToPresence: v.mirrorDndToPresence === 'no' ? false : undefined,
     });
   } else {
     const portText = v.callbackPort.trim();
@@ -231,6 +243,27 @@ export function buildSaveInput(
   return { ok: true, input: parsed.data };
 }
 
+/** `Label = sip:user@domain` lines → contacts (undefined when none); a malformed line is an error. */
+export function parseForwardContacts(
+  text: string,
+  errors: FieldErrors,
+): { label: string; sipUri: string }[] | undefined {
+  const contacts: { label: string; sipUri: string }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    const at = line.lastIndexOf('=');
+    const label = at > 0 ? line.slice(0, at).trim() : '';
+    const sipUri = at > 0 ? line.slice(at + 1).trim() : '';
+    if (!label || !sipUri) {
+      errors.forwardContacts ??= `line ${i + 1}: write Label = sip:user@domain (or tel:+number)`;
+      return;
+    }
+    contacts.push({ label, sipUri });
+  });
+  return contacts.length ? contacts : undefined;
+}
+
 /** Maps a schema issue path (`account.callback.port`) to the form field that shows it. */
 export function fieldFor(path: readonly PropertyKey[]): FieldName | 'form' {
   const [head, ...rest] = path.map(String);
@@ -259,6 +292,7 @@ export function fieldFor(path: readonly PropertyKey[]): FieldName | 'form' {
     'username',
     'discoveryUrl',
     'payloadFormat',
+    'forwardContacts',
     'tenantId',
     'allowedTenants',
     'clientId',

@@ -29,7 +29,7 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
   it('connects once the receiver listens and a token is warm', async () => {
     rig = await startEngine(world);
     expect(rig.engine.snapshot().accounts).toEqual([
-      { accountId: 'demo-graph', provider: 'graph', state: 'connected', error: null },
+      { accountId: 'demo-graph', provider: 'graph', state: 'connected', error: null, lastHeardAt: null },
     ]);
     expect(world.sim.tokensIssued).toHaveLength(1);
   });
