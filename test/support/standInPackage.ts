@@ -48,6 +48,26 @@ export interface PackageOptions {
   beforePackaging?: (projectDir: string) => void;
 }
 
+/**
+ * Electron 45's fuse wire as its binary carries it: the sentinel, the wire's version (1), its
+ * length, then one ASCII '0'/'1' per fuse in FuseV1Options order — RunAsNode on, cookie
+ * encryption off, NODE_OPTIONS on, --inspect on, asar integrity off, only-asar off,
+ * browser-specific V8 snapshot off, file:// extra privileges on (Electron's defaults).
+ * @electron/fuses finds and flips it in the stand-in as it does in the real binary.
+ */
+const ELECTRON_FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const ELECTRON_45_DEFAULT_FUSES = '10110001';
+
+function standInElectronBinary(): Buffer {
+  return Buffer.concat([
+    Buffer.from('#!/bin/sh\necho "stand-in electron $*"\nexit 0\n# '),
+    Buffer.from(ELECTRON_FUSE_SENTINEL),
+    Buffer.from([1, ELECTRON_45_DEFAULT_FUSES.length]),
+    Buffer.from(ELECTRON_45_DEFAULT_FUSES),
+    Buffer.from('\n'),
+  ]);
+}
+
 export async function packageWithStandInElectron(opts: PackageOptions = {}): Promise<PackagedApp> {
   const work = mkdtempSync(join(tmpdir(), 'softphone-package-'));
   const projectDir = join(work, 'project');
@@ -78,7 +98,7 @@ export async function packageWithStandInElectron(opts: PackageOptions = {}): Pro
   ).version;
   const dist = join(work, 'electron-dist');
   mkdirSync(join(dist, 'locales'), { recursive: true });
-  writeFileSync(join(dist, 'electron'), '#!/bin/sh\necho "stand-in electron $*"\n');
+  writeFileSync(join(dist, 'electron'), standInElectronBinary());
   chmodSync(join(dist, 'electron'), 0o755);
   writeFileSync(join(dist, 'version'), electronVersion);
   for (const l of ['en-US', 'de']) writeFileSync(join(dist, 'locales', `${l}.pak`), '');

@@ -1,6 +1,7 @@
 // What `npm run dist` ships: packaged with a stand-in Electron distribution (no binary needed),
 // after the tests' own builds were left in out/ and a source map beside the main bundle.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageWithStandInElectron, type PackagedApp } from '../../support/standInPackage.js';
@@ -60,5 +61,29 @@ describe('the package holds the product and nothing else', () => {
     expect(app.productionDeps.filter((d) => !packed.has(d))).toEqual([]);
     expect(app.devOnlyDeps).toContain('electron');
     expect(app.devOnlyDeps.filter((d) => packed.has(d))).toEqual([]);
+  });
+
+  it('flips the Electron fuses in the packaged binary: no run-as-node, NODE_OPTIONS or --inspect; asar only, integrity-checked; cookies encrypted', async () => {
+    const { getCurrentFuseWire, FuseV1Options } = createRequire(import.meta.url)('@electron/fuses') as {
+      getCurrentFuseWire(path: string): Promise<Record<number, number>>;
+      FuseV1Options: Record<string, number>;
+    };
+    const wire = await getCurrentFuseWire(join(app.appOutDir, 'softphone'));
+    const on = (name: string) => String.fromCharCode(wire[FuseV1Options[name]!]!) === '1';
+    expect({
+      RunAsNode: on('RunAsNode'),
+      EnableNodeOptionsEnvironmentVariable: on('EnableNodeOptionsEnvironmentVariable'),
+      EnableNodeCliInspectArguments: on('EnableNodeCliInspectArguments'),
+      OnlyLoadAppFromAsar: on('OnlyLoadAppFromAsar'),
+      EnableEmbeddedAsarIntegrityValidation: on('EnableEmbeddedAsarIntegrityValidation'),
+      EnableCookieEncryption: on('EnableCookieEncryption'),
+    }).toEqual({
+      RunAsNode: false,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      OnlyLoadAppFromAsar: true,
+      EnableEmbeddedAsarIntegrityValidation: true,
+      EnableCookieEncryption: true,
+    });
   });
 });
