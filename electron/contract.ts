@@ -9,14 +9,24 @@ import { z } from 'zod';
 import {
   accountSchema,
   CALL_DECLINE_REASONS,
+  DEFAULT_QUICK_REPLIES,
+  FORWARD_URI,
+  MAX_REPLY_LENGTH,
   GRAPH_REJECT_REASONS,
   settingsSchema,
   type AccountConfig,
   type Settings,
 } from './core/config.js';
-import type { DeclineCommandResult, EngineEvent, EngineSnapshot } from './core/engine.js';
+import type {
+  DeclineCommandResult,
+  EngineEvent,
+  EngineSnapshot,
+  ForwardingView,
+  ReplyCommandResult,
+} from './core/engine.js';
 import type { HistoryEntry } from './core/history.js';
 import type { DeclineError, ForwardTarget, Invitation, Outcome } from './core/invitation.js';
+import type { AccountError, AccountState, CapabilityResult } from './core/provider.js';
 import { forwardTargetSchema } from './core/schemas.js';
 import {
   acceleratorProblem,
@@ -25,13 +35,15 @@ import {
   type ShortcutAction,
   type ShortcutStatus,
 } from './core/shortcuts.js';
-import type { AccountError, AccountState } from './core/provider.js';
 
 export type {
   AccountConfig,
   AccountError,
   AccountState,
+  CapabilityResult,
   DeclineCommandResult,
+  ForwardingView,
+  ReplyCommandResult,
   DeclineError,
   EngineEvent,
   ForwardTarget,
@@ -40,8 +52,9 @@ export type {
   Outcome,
   Settings,
 };
-export { CALL_DECLINE_REASONS, GRAPH_REJECT_REASONS };
 export { acceleratorProblem, DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutStatus };
+export { CALL_DECLINE_REASONS, DEFAULT_QUICK_REPLIES, GRAPH_REJECT_REASONS, MAX_REPLY_LENGTH };
+export { DND_CHOICE_LABELS, DND_CHOICES, dndEndFor, formatDndRemaining, type DndChoice } from './core/dndTimer.js';
 
 /** An account as the UI sees it: its config without any secret, plus whether one is stored. */
 export type AccountSummary = AccountConfig & { hasSecret: boolean };
@@ -74,7 +87,9 @@ export type AppEvent =
   /** The global shortcuts were (re)registered: which hold, which another application has. */
   | { type: 'shortcuts'; shortcuts: ShortcutStatus[] }
   /** The "ignore the newest" shortcut: the toast hides its newest ringing invitation. */
-  | { type: 'ignoreNewest' };
+  | { type: 'ignoreNewest' }
+  /** A toast asked the main window to compose a custom reply to this invitation. */
+  | { type: 'composeReply'; id: string };
 
 /* ----------------------------------------------------------------------------------------
  * Channels and payload schemas (renderer → main: ipcRenderer.invoke / ipcMain.handle)
@@ -100,7 +115,22 @@ export const invokeSchemas = {
   'softphone:decline': z.object({ id: invitationId, reason: reason.optional() }).strict(),
   'softphone:declineAll': z.object({ reason: reason.optional() }).strict(),
   'softphone:forward': z.object({ id: invitationId, target: forwardTargetSchema }).strict(),
-  'softphone:setDnd': z.object({ on: z.boolean() }).strict(),
+  /** `until`: timed DND ends by itself then (ms since the epoch); null/absent: until turned off. */
+  'softphone:setDnd': z.object({ on: z.boolean(), until: z.number().int().positive().nullable().optional() }).strict(),
+  'softphone:reply': z.object({ id: invitationId, text: z.string().trim().min(1).max(MAX_REPLY_LENGTH) }).strict(),
+  'softphone:setForwarding': z
+    .object({
+      accountId: z.string().min(1).max(64),
+      to: z.union([
+        z.literal('off'),
+        z.literal('voicemail'),
+        z.string().max(80).regex(FORWARD_URI, 'must be "off", "voicemail" or a sip:/tel: URI'),
+      ]),
+    })
+    .strict(),
+  'softphone:refreshForwarding': z.undefined(),
+  /** "Reply with a message → Custom…": show the main window composing a reply to `id`. */
+  'softphone:composeReply': z.object({ id: invitationId }).strict(),
   'softphone:saveAccount': saveAccountSchema,
   'softphone:removeAccount': z.object({ accountId: z.string().min(1).max(64) }).strict(),
   'softphone:saveSettings': settingsSchema.partial().strict(),
@@ -122,6 +152,10 @@ export interface InvokeResults {
   'softphone:declineAll': DeclineCommandResult[];
   'softphone:forward': DeclineCommandResult;
   'softphone:setDnd': void;
+  'softphone:reply': ReplyCommandResult;
+  'softphone:setForwarding': CapabilityResult;
+  'softphone:refreshForwarding': void;
+  'softphone:composeReply': void;
   'softphone:saveAccount': AccountSummary;
   'softphone:removeAccount': void;
   'softphone:saveSettings': Settings;
@@ -147,7 +181,16 @@ export interface SoftphoneBridge {
   declineAll(reason?: string): Promise<DeclineCommandResult[]>;
   /** Graph calls: forward (redirect) to one of the account's targets. */
   forward(id: string, target: ForwardTarget): Promise<DeclineCommandResult>;
-  setDnd(on: boolean): Promise<void>;
+  /** `until` (ms since the epoch): timed Do Not Disturb. */
+  setDnd(on: boolean, until?: number | null): Promise<void>;
+  /** Declines and sends `text` to the caller as an IM (UCWA only). */
+  reply(id: string, text: string): Promise<ReplyCommandResult>;
+  /** Call forwarding of a UCWA account: `off`, `voicemail` or a sip:/tel: URI. */
+  setForwarding(accountId: string, to: string): Promise<CapabilityResult>;
+  /** Re-reads every account's call forwarding (state comes back as `forwarding` events). */
+  refreshForwarding(): Promise<void>;
+  /** Shows the main window with a text field to reply to `id` (the toast cannot take focus). */
+  composeReply(id: string): Promise<void>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
@@ -189,7 +232,11 @@ export function createBridge(transport: BridgeTransport): SoftphoneBridge {
     decline: (id, reason) => call('softphone:decline', reason ? { id, reason } : { id }),
     declineAll: (reason) => call('softphone:declineAll', reason ? { reason } : {}),
     forward: (id, target) => call('softphone:forward', { id, target }),
-    setDnd: (on) => call('softphone:setDnd', { on }),
+    setDnd: (on, until) => call('softphone:setDnd', until ? { on, until } : { on }),
+    reply: (id, text) => call('softphone:reply', { id, text }),
+    setForwarding: (accountId, to) => call('softphone:setForwarding', { accountId, to }),
+    refreshForwarding: () => call('softphone:refreshForwarding', undefined),
+    composeReply: (id) => call('softphone:composeReply', { id }),
     saveAccount: (input) => call('softphone:saveAccount', input),
     removeAccount: (accountId) => call('softphone:removeAccount', { accountId }),
     saveSettings: (patch) => call('softphone:saveSettings', patch),

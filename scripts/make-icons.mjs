@@ -8,7 +8,8 @@
  *   node scripts/make-icons.mjs --check   exit 1 when a committed PNG differs from the script
  *
  * Files: icon.png (512×512, the app icon, also for electron-builder) and, for the tray, each
- * variant at 16 px and @2x (32 px): tray, tray-dnd, tray-badge, tray-dnd-badge, tray-ringing.
+ * variant at 16 px and @2x (32 px): tray, tray-dnd, tray-badge, tray-dnd-badge, tray-ringing,
+ * tray-offline (an account has not been connected for a while).
  */
 import { deflateSync } from 'node:zlib';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -173,6 +174,7 @@ const GREEN = [22, 163, 74, 255];
 const WHITE = [255, 255, 255, 255];
 const BADGE = [249, 115, 22, 255]; // orange: readable on both the blue and the red disc
 const RING = [255, 255, 255, 255];
+const GREY = [107, 114, 128, 255];
 
 const appIcon = [
   { sd: (x, y) => sdRoundRect(x, y, 0.5, 0.5, 0.44, 0.44, 0.1), rgba: BLUE_DARK },
@@ -194,6 +196,12 @@ const trayIcons = {
   'tray-badge': [disc(BLUE), handset, ...badge],
   'tray-dnd-badge': [disc(RED), dndBar, ...badge],
   'tray-ringing': [disc(GREEN), handset, ...badge],
+  'tray-offline': [
+    disc(GREY),
+    handset,
+    { sd: (x, y) => sdCapsule(x, y, 0.2, 0.2, 0.8, 0.8, 0.1), rgba: GREY },
+    { sd: (x, y) => sdCapsule(x, y, 0.22, 0.22, 0.78, 0.78, 0.05), rgba: WHITE },
+  ],
 };
 
 export function allIcons() {

@@ -29,11 +29,14 @@ import { withTargetLabel } from '../core/forwardTargets.js';
 import { fileHistoryStore } from '../core/history.js';
 import { createProvider, secretName } from '../core/providers.js';
 import { jsonFile, jsonKeyValueStore, type JsonFile } from '../core/storage/jsonFile.js';
+import { featureNotice } from './featureNotices.js';
 
 /** Where secrets live (Electron: safeStorage-encrypted blobs). */
 export interface SecretVault extends SecretStore {
   set(name: string, value: string): Promise<void>;
   delete(name: string): Promise<void>;
+  /** Whether a secret is stored, without decrypting it (a keyring prompt must not block start-up). */
+  has?(name: string): Promise<boolean>;
 }
 
 /** The embedded simulator serving demo mode. */
@@ -118,9 +121,15 @@ export class SoftphoneApp {
       this.settings = saved.settings;
       this.accounts = saved.accounts.map(withoutSecrets);
     }
-    for (const a of this.accounts) if (await this.deps.vault.get(secretName(a))) this.stored.add(a.id);
+    // Presence only: each secret is decrypted when its account's provider asks for it.
+    const has = (n: string) => this.deps.vault.has?.(n) ?? this.deps.vault.get(n).then((v) => !!v);
+    for (const a of this.accounts) if (await has(secretName(a))) this.stored.add(a.id);
     await this.engine.init();
     this.engine.on((e) => this.emit(e));
+    this.engine.on((e) => {
+      const n = featureNotice(e, this.accounts.length ? this.accounts : (this.demo?.accounts ?? []));
+      if (n) this.notice(n.level, n.message);
+    });
     if (this.accounts.length === 0) await this.enterDemo();
     else for (const a of this.accounts) await this.startAccount(a);
   }
@@ -166,7 +175,14 @@ export class SoftphoneApp {
       'softphone:decline': ({ id, reason }) => this.engine.decline(id, reason),
       'softphone:declineAll': ({ reason }) => this.engine.declineAll(reason),
       'softphone:forward': ({ id, target }) => this.engine.forward(id, this.labelled(id, target)),
-      'softphone:setDnd': ({ on }) => this.engine.setDnd(on),
+      'softphone:setDnd': ({ on, until }) => this.engine.setDnd(on, until ?? null),
+      'softphone:reply': ({ id, text }) => this.engine.reply(id, text),
+      'softphone:setForwarding': ({ accountId, to }) => this.engine.setForwarding(accountId, to),
+      'softphone:refreshForwarding': () => this.engine.refreshForwarding(),
+      'softphone:composeReply': ({ id }) => {
+        this.emit({ type: 'composeReply', id });
+        extra.showMainWindow();
+      },
       'softphone:saveAccount': (input) => this.saveAccount(input),
       'softphone:removeAccount': ({ accountId }) => this.removeAccount(accountId),
       'softphone:saveSettings': (patch) => this.saveSettings(patch),

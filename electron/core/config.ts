@@ -54,6 +54,21 @@ export function isLoopbackHost(host: string): boolean {
 
 const secureUrl = z.string().refine(isAllowedUrl, 'must be an https:// URL (http:// only for loopback hosts)');
 
+/** A forwarding target: `sip:user@domain` or `tel:+number`. */
+export const FORWARD_URI = /^(sip:[^@\s]+@[^@\s]+|tel:\+?[0-9][0-9\-.()]*)$/i;
+
+/** A saved call-forwarding target: a label and a SIP (or tel:) URI (≤ 80 chars, immediateForwardToContact_ref.md). */
+export const forwardContactSchema = z
+  .object({
+    label: z.string().min(1, 'must not be empty').max(64),
+    sipUri: z
+      .string()
+      .max(80, 'must be at most 80 characters')
+      .regex(FORWARD_URI, 'must be a sip:user@domain or tel:+number URI'),
+  })
+  .strict();
+export type ForwardContact = z.infer<typeof forwardContactSchema>;
+
 export const ucwaAccountSchema = z
   .object({
     id,
@@ -67,6 +82,10 @@ export const ucwaAccountSchema = z
     declineReason: z.enum(CALL_DECLINE_REASONS).optional(),
     payloadFormat: z.enum(['json', 'xml']).optional(),
     caFile: nonEmpty.optional(),
+    /** Do Not Disturb also sets this account's presence to DoNotDisturb (default true). */
+    mirrorDndToPresence: z.boolean().optional(),
+    /** Saved call-forwarding targets offered in the tray. */
+    forwardContacts: z.array(forwardContactSchema).max(20).optional(),
   })
   .strict();
 export type UcwaAccount = z.infer<typeof ucwaAccountSchema>;
@@ -105,6 +124,8 @@ export const graphAccountSchema = z
     provider: z.literal('graph'),
     displayName: z.string().max(100).optional(),
     tenantId: nonEmpty,
+    /** Further tenants whose calls may ring (a multi-tenant bot); `tenantId` always may. */
+    allowedTenants: z.array(nonEmpty).max(100).optional(),
     clientId: nonEmpty,
     clientSecret: nonEmpty.optional(),
     clientSecretEnv: nonEmpty.optional(),
@@ -116,6 +137,8 @@ export const graphAccountSchema = z
         host: nonEmpty.optional(),
         port: z.number().int().min(0).max(65535),
         path: z.string().regex(/^\//, 'must start with /').optional(),
+        /** Open connections at most (default 256). */
+        maxConnections: z.number().int().min(1).max(65_535).optional(),
       })
       .strict(),
     openIdConfigUrl: secureUrl.optional(),
@@ -161,6 +184,15 @@ export const accountWithSecretSchema = accountSchema.superRefine((a, ctx) => {
   }
 });
 
+export const DEFAULT_QUICK_REPLIES = [
+  "In a meeting — I'll call you back.",
+  "Can't talk now. Send me an IM?",
+  'On my way, 10 minutes.',
+] as const;
+
+/** Longest reply text sent as an IM. */
+export const MAX_REPLY_LENGTH = 500;
+
 export const settingsSchema = z
   .object({
     /** Default reason for UCWA accounts that set none. */
@@ -171,6 +203,11 @@ export const settingsSchema = z
     startAtLogin: z.boolean().default(false),
     /** Global shortcuts (accelerator or null = off); see shortcuts.ts. */
     shortcuts: shortcutsSchema.default(DEFAULT_SHORTCUTS),
+    /** "Reply with a message" texts offered on a UCWA toast. */
+    quickReplies: z
+      .array(z.string().trim().min(1, 'must not be empty').max(500))
+      .max(10)
+      .default([...DEFAULT_QUICK_REPLIES]),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;

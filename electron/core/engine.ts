@@ -18,7 +18,18 @@ import {
   type Outcome,
   type ProviderKind,
 } from './invitation.js';
-import type { AccountError, AccountState, Provider, ProviderSink, WakeReason } from './provider.js';
+import { FORWARD_URI, MAX_REPLY_LENGTH } from './config.js';
+import { DndTimer } from './dndTimer.js';
+import type {
+  AccountError,
+  AccountState,
+  CapabilityResult,
+  ForwardingChoice,
+  ForwardingState,
+  Provider,
+  ProviderSink,
+  WakeReason,
+} from './provider.js';
 import { invitationSchema } from './schemas.js';
 
 export interface AccountStatus {
@@ -26,7 +37,15 @@ export interface AccountStatus {
   provider: ProviderKind;
   state: AccountState;
   error: AccountError | null;
+  /**
+   * When the account last heard from its server (epoch ms), or null before the first answer.
+   * The engine always sets it (optional only so older producers of this shape still fit).
+   */
+  lastHeardAt?: number | null;
 }
+
+/** `account` events for a mere lastHeardAt update come at most this often per account. */
+export const HEARD_EVENT_EVERY_MS = 30_000;
 
 export interface RingingView {
   invitation: Invitation;
@@ -35,21 +54,41 @@ export interface RingingView {
 }
 
 export type EngineEvent =
-  | { type: 'account'; accountId: string; state: AccountState; error?: AccountError }
+  | { type: 'account'; accountId: string; state: AccountState; error?: AccountError; lastHeardAt?: number | null }
   | { type: 'invitation'; invitation: Invitation }
   | { type: 'declining'; id: string; reason: string }
   | { type: 'declineFailed'; id: string; error: DeclineError }
-  | { type: 'forwarding'; id: string; target: ForwardTarget }
+  /** A Graph call being forwarded (redirected); not `forwarding`, which is UCWA's setting. */
+  | { type: 'forwardingCall'; id: string; target: ForwardTarget }
   | { type: 'forwardFailed'; id: string; error: DeclineError }
   | { type: 'ended'; id: string; outcome: Outcome; invitation: Invitation; message?: string }
-  | { type: 'dnd'; on: boolean };
+  /** `until` (ms since the epoch): timed Do Not Disturb ends by itself then. */
+  | { type: 'dnd'; on: boolean; until?: number }
+  | { type: 'replySent'; id: string }
+  | { type: 'replyFailed'; id: string; error: AccountError }
+  | ({ type: 'forwarding'; accountId: string } & ForwardingState)
+  | { type: 'forwardingFailed'; accountId: string; error: AccountError }
+  | { type: 'presenceFailed'; accountId: string; on: boolean; error: AccountError };
+
+export type ForwardingView = { accountId: string } & ForwardingState;
 
 export interface EngineSnapshot {
   accounts: AccountStatus[];
   ringing: RingingView[];
   history: HistoryEntry[];
   dnd: boolean;
+  /** When timed Do Not Disturb ends (ms since the epoch); null: until turned off. */
+  dndUntil?: number | null;
+  /** Call forwarding of the accounts that report it, as their servers last confirmed. */
+  forwarding?: ForwardingView[];
 }
+
+export type ReplyCommandResult =
+  /** Declined, and the reply went out (`sent`) or could not (`failed`, the decline stands). */
+  | { status: 'sent' }
+  | { status: 'replyFailed'; error: AccountError }
+  /** The decline failed or was not sent: no message went out. */
+  | Exclude<DeclineCommandResult, { status: 'sent' }>;
 
 export type DeclineCommandResult =
   /** The request went out and the server accepted it. */
@@ -70,13 +109,19 @@ export class EngineError extends Error {
       | 'DuplicateAccount'
       | 'InvalidAccount'
       | 'NotDemo'
-      | 'NotSupported',
+      | 'NotSupported'
+      | 'InvalidReply'
+      | 'InvalidUntil'
+      | 'InvalidTarget',
     message: string,
   ) {
     super(message);
     this.name = 'EngineError';
   }
 }
+
+/** How long quitting waits for presence to be reset (DND was mirrored into it). */
+export const PRESENCE_RESET_ON_STOP_MS = 3_000;
 
 export interface EngineOptions {
   clock: Clock;
@@ -96,11 +141,21 @@ interface BookEntry {
   /** Rang while Do Not Disturb was on: never shown, declined at once. */
   silent: boolean;
   timers: TimerHandle[];
+  /** "Reply with a message" text, set while a reply is under way. */
+  reply?: string;
+  /** Run once when the invitation ends. */
+  onEnd?: (() => void)[];
 }
 
 interface AccountEntry {
   provider: Provider;
   status: AccountStatus;
+  /** lastHeardAt as of the last `account` event (heard-only events are throttled). */
+  announcedHeardAt: number | null;
+  /** The presence DND this engine last got the server to accept (null: never set). */
+  presenceDnd: boolean | null;
+  /** Presence requests of this account run one after another. */
+  presenceChain: Promise<void>;
 }
 
 export class Engine {
@@ -109,6 +164,8 @@ export class Engine {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private history: HistoryEntry[] = [];
   private dnd = false;
+  private readonly dndTimer: DndTimer;
+  private readonly forwarding = new Map<string, ForwardingState>();
   /** The latest history write; stop() waits for it so quitting loses nothing. */
   private historySaved: Promise<void> = Promise.resolve();
   private readonly clock: Clock;
@@ -123,6 +180,10 @@ export class Engine {
     this.historyLimit = opts.historyLimit ?? 100;
     this.declineConfirmMs = opts.declineConfirmMs ?? 10_000;
     this.expiryGraceMs = opts.expiryGraceMs ?? 3_000;
+    this.dndTimer = new DndTimer(this.clock, () => {
+      this.log.info('timed Do Not Disturb ended');
+      this.setDnd(false);
+    });
   }
 
   /** Loads persisted history. Call once before adding accounts. */
@@ -142,10 +203,19 @@ export class Engine {
     }
     const entry: AccountEntry = {
       provider,
-      status: { accountId: provider.accountId, provider: provider.kind, state: 'connecting', error: null },
+      status: {
+        accountId: provider.accountId,
+        provider: provider.kind,
+        state: 'connecting',
+        error: null,
+        lastHeardAt: null,
+      },
+      announcedHeardAt: null,
+      presenceDnd: null,
+      presenceChain: Promise.resolve(),
     };
     this.accounts.set(provider.accountId, entry);
-    this.emit({ type: 'account', accountId: provider.accountId, state: 'connecting' });
+    this.emit({ type: 'account', accountId: provider.accountId, state: 'connecting', lastHeardAt: null });
     await provider.start(this.sinkFor(entry));
   }
 
@@ -155,10 +225,13 @@ export class Engine {
     if (!entry) throw new EngineError('UnknownAccount', `no account with id "${accountId}"`);
     await this.stopAccount(entry);
     this.accounts.delete(accountId);
+    this.forwarding.delete(accountId);
   }
 
   /** Signs every account out (UCWA: DELETE application), ending whatever still rings. */
   async stop(): Promise<void> {
+    this.dndTimer.clear();
+    await this.resetPresenceOnStop();
     await Promise.all([...this.accounts.values()].map((a) => this.stopAccount(a)));
     await this.historySaved;
   }
@@ -170,6 +243,7 @@ export class Engine {
    */
   wake(reason: WakeReason): void {
     this.log.info('wake', { reason });
+    this.dndTimer.check(); // timed DND that ran out while the machine slept ends now
     for (const { provider } of this.accounts.values()) {
       try {
         provider.wake(reason);
@@ -188,6 +262,8 @@ export class Engine {
         .filter((v): v is RingingView => v !== null),
       history: [...this.history],
       dnd: this.dnd,
+      dndUntil: this.dndTimer.until,
+      forwarding: [...this.forwarding.entries()].map(([accountId, f]) => ({ accountId, ...f })),
     };
   }
 
@@ -195,10 +271,98 @@ export class Engine {
     return this.dnd;
   }
 
-  setDnd(on: boolean): void {
-    if (this.dnd === on) return;
+  /**
+   * Turns Do Not Disturb on or off. `until` (ms since the epoch, on only) makes it end by
+   * itself, judged by the wall clock (so also right after sleep). Accounts that mirror DND
+   * into presence are told; their failures are `presenceFailed` events, never a reason to
+   * leave DND half on.
+   */
+  setDnd(on: boolean, until?: number | null): void {
+    const end = on && until !== undefined && until !== null ? until : null;
+    if (end !== null && (!Number.isFinite(end) || end <= this.clock.now())) {
+      throw new EngineError('InvalidUntil', 'until must be a time in the future');
+    }
+    if (this.dnd === on && this.dndTimer.until === end) return;
+    const changed = this.dnd !== on;
     this.dnd = on;
-    this.emit({ type: 'dnd', on });
+    this.dndTimer.set(end);
+    this.emit(end !== null ? { type: 'dnd', on, until: end } : { type: 'dnd', on });
+    if (changed) for (const account of this.accounts.values()) this.syncPresence(account);
+  }
+
+  dndUntil(): number | null {
+    return this.dndTimer.until;
+  }
+
+  /**
+   * Declines a ringing invitation (its default reason) and then sends `text` to the caller as
+   * an instant message. A failed decline sends nothing; a failed message after a good decline
+   * is reported (`replyFailed`) and not retried.
+   */
+  async reply(id: string, text: string): Promise<ReplyCommandResult> {
+    const entry = this.book.get(id);
+    if (!entry) throw new EngineError('UnknownInvitation', `no ringing invitation with id "${id}"`);
+    const inv = entry.invitation;
+    const provider = this.accounts.get(inv.accountId)?.provider;
+    if (!provider?.reply) {
+      throw new EngineError('NotSupported', `a ${inv.provider} invitation cannot be answered with a message`);
+    }
+    const message = text.trim();
+    if (!message) throw new EngineError('InvalidReply', 'the reply text must not be empty');
+    if (message.length > MAX_REPLY_LENGTH) {
+      throw new EngineError('InvalidReply', `the reply text must be at most ${MAX_REPLY_LENGTH} characters`);
+    }
+    if (entry.state.phase !== 'ringing') return { status: 'ignored' };
+    entry.reply = message;
+    const ended = this.whenEnded(entry);
+    const declined = await this.decline(id);
+    if (declined.status !== 'sent') {
+      delete entry.reply;
+      return declined;
+    }
+    const result = await provider.reply(inv, message);
+    await ended; // "ended" goes out before the reply's own event
+    if (result.ok) {
+      this.emit({ type: 'replySent', id });
+      return { status: 'sent' };
+    }
+    const error: AccountError = {
+      ...result.error,
+      message: `Declined, but the reply could not be sent: ${result.error.message}`,
+    };
+    this.log.warn('reply failed', { id, code: error.code, status: error.status });
+    this.history = this.history.map((h) =>
+      h.invitation.id === id && h.reply !== undefined ? { ...h, replyError: error.message } : h,
+    );
+    this.saveHistory();
+    this.emit({ type: 'replyFailed', id, error });
+    return { status: 'replyFailed', error };
+  }
+
+  /** Changes an account's call forwarding (`off`, `voicemail` or a sip:/tel: URI). */
+  async setForwarding(accountId: string, to: ForwardingChoice): Promise<CapabilityResult> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new EngineError('UnknownAccount', `no account with id "${accountId}"`);
+    if (!account.provider.setForwarding) {
+      throw new EngineError('NotSupported', `account "${accountId}" has no call forwarding`);
+    }
+    if (to !== 'off' && to !== 'voicemail' && !FORWARD_URI.test(to)) {
+      throw new EngineError('InvalidTarget', `forward to "off", "voicemail" or a sip:/tel: URI, not "${to}"`);
+    }
+    const result = await account.provider.setForwarding(to);
+    if (!result.ok) this.emit({ type: 'forwardingFailed', accountId, error: result.error });
+    return result;
+  }
+
+  /** Asks every account that reports call forwarding to read it again (the tray menu opened). */
+  refreshForwarding(): void {
+    for (const { provider, status } of this.accounts.values()) {
+      if (status.state !== 'connected' || !provider.refreshForwarding) continue;
+      void provider.refreshForwarding().then((r) => {
+        if (!r.ok)
+          this.log.warn('could not read call forwarding', { accountId: provider.accountId, code: r.error.code });
+      });
+    }
   }
 
   /**
@@ -295,7 +459,7 @@ export class Engine {
       return { status: 'expired', error };
     }
     if (!this.apply(entry, { type: 'forward', target })) return { status: 'ignored' };
-    this.emit({ type: 'forwarding', id, target });
+    this.emit({ type: 'forwardingCall', id, target });
 
     const result = provider?.forward
       ? await provider.forward(inv, target)
@@ -319,9 +483,13 @@ export class Engine {
       return { status: 'sent' };
     }
     this.log.warn('forward failed', { id, error: result.error });
-    this.emit({ type: 'forwardFailed', id, error: result.error });
-    if (result.endAs) this.end(entry, result.endAs, result.error.message);
-    else this.apply(entry, { type: 'forwardFailed', error: result.error });
+    if (result.endAs) {
+      this.emit({ type: 'forwardFailed', id, error: result.error });
+      this.end(entry, result.endAs, result.error.message);
+    } else {
+      this.apply(entry, { type: 'forwardFailed', error: result.error });
+      this.emit({ type: 'forwardFailed', id, error: result.error });
+    }
     return { status: 'failed', error: result.error };
   }
 
@@ -350,9 +518,78 @@ export class Engine {
         // The engine announced 'connecting' when it added the account: no repeat.
         if (state === account.status.state && !error && !account.status.error) return;
         account.status = { ...account.status, state, error: error ?? null };
-        this.emit(error ? { type: 'account', accountId, state, error } : { type: 'account', accountId, state });
+        this.emitAccount(account);
+        if (state === 'connected') this.syncPresence(account);
+      },
+      heard: (at) => {
+        if (this.accounts.get(accountId) !== account || !Number.isFinite(at)) return;
+        account.status = { ...account.status, lastHeardAt: at };
+        const last = account.announcedHeardAt;
+        if (last === null || at - last >= HEARD_EVENT_EVERY_MS) this.emitAccount(account);
+      },
+      forwarding: (f) => {
+        if (this.accounts.get(accountId) !== account) return;
+        const view: ForwardingState =
+          f.target !== undefined ? { state: f.state, target: f.target } : { state: f.state };
+        this.forwarding.set(accountId, view);
+        this.emit({ type: 'forwarding', accountId, ...view });
       },
     };
+  }
+
+  /** Brings an account's presence in line with DND (when connected and not already so). */
+  private syncPresence(account: AccountEntry): void {
+    const provider = account.provider;
+    if (!provider.setPresenceDnd) return;
+    account.presenceChain = account.presenceChain.then(async () => {
+      const want = this.dnd;
+      if (this.accounts.get(provider.accountId) !== account || account.status.state !== 'connected') return;
+      // Off needs no request until the server was ever told "on".
+      if (account.presenceDnd === want || (!want && account.presenceDnd === null)) return;
+      const result = await provider.setPresenceDnd!(want);
+      if (result.ok) account.presenceDnd = want;
+      else {
+        this.log.warn('presence not updated', { accountId: provider.accountId, on: want, code: result.error.code });
+        this.emit({ type: 'presenceFailed', accountId: provider.accountId, on: want, error: result.error });
+      }
+    });
+  }
+
+  /**
+   * Quitting with DND on: presence set to DoNotDisturb would outlive this app on the server
+   * (DND is not kept across restarts here), so reset it first — for at most a few seconds.
+   */
+  private async resetPresenceOnStop(): Promise<void> {
+    const reset = async (): Promise<void> => {
+      await Promise.all([...this.accounts.values()].map((a) => a.presenceChain)); // a request in flight
+      await Promise.all(
+        [...this.accounts.values()]
+          .filter((a) => a.presenceDnd === true && a.status.state === 'connected' && a.provider.setPresenceDnd)
+          .map(async (a) => {
+            const r = await a.provider.setPresenceDnd!(false);
+            if (r.ok) a.presenceDnd = false;
+            else this.log.warn('presence not reset on quit', { accountId: a.provider.accountId, code: r.error.code });
+          }),
+      );
+    };
+    let timer: TimerHandle | null = null;
+    await Promise.race([
+      reset(),
+      new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, PRESENCE_RESET_ON_STOP_MS))),
+    ]);
+    if (timer !== null) this.clock.clearTimeout(timer);
+  }
+
+  private whenEnded(entry: BookEntry): Promise<void> {
+    if (this.book.get(entry.invitation.id) !== entry) return Promise.resolve();
+    return new Promise((resolve) => (entry.onEnd ??= []).push(resolve));
+  }
+
+  private saveHistory(): void {
+    if (!this.opts.history) return;
+    this.historySaved = this.opts.history
+      .save(this.history)
+      .catch((err: unknown) => this.log.error('could not save history', { err }));
   }
 
   private onRinging(accountId: string, candidate: Invitation): void {
@@ -413,13 +650,11 @@ export class Engine {
       endedAt: this.clock.now(),
       declineReason: state.phase === 'declining' ? state.reason : null,
       ...(outcome === 'forwarded' && state.phase === 'forwarding' ? { forwardedTo: state.target } : {}),
+      ...(entry.reply !== undefined && outcome === 'declined' ? { reply: entry.reply } : {}),
     };
     this.history = [historyEntry, ...this.history].slice(0, this.historyLimit);
-    if (this.opts.history) {
-      this.historySaved = this.opts.history
-        .save(this.history)
-        .catch((err: unknown) => this.log.error('could not save history', { err }));
-    }
+    this.saveHistory();
+    for (const fn of entry.onEnd ?? []) fn();
     const event: EngineEvent = { type: 'ended', id: entry.invitation.id, outcome, invitation: entry.invitation };
     this.emit(message ? { ...event, message } : event);
   }
@@ -434,7 +669,18 @@ export class Engine {
       this.log.warn('provider did not stop cleanly', { accountId: account.provider.accountId, err });
     }
     account.status = { ...account.status, state: 'stopped', error: null };
-    this.emit({ type: 'account', accountId: account.provider.accountId, state: 'stopped' });
+    this.emitAccount(account);
+  }
+
+  private emitAccount(account: AccountEntry): void {
+    const { accountId, state, error } = account.status;
+    const lastHeardAt = account.status.lastHeardAt ?? null;
+    account.announcedHeardAt = lastHeardAt;
+    this.emit(
+      error
+        ? { type: 'account', accountId, state, error, lastHeardAt }
+        : { type: 'account', accountId, state, lastHeardAt },
+    );
   }
 
   private view(entry: BookEntry): RingingView | null {

@@ -12,6 +12,10 @@ export interface HistoryEntry {
   declineReason: string | null;
   /** Where the call went when its outcome is `forwarded`. */
   forwardedTo?: ForwardTarget;
+  /** "Reply with a message": the text sent to the caller after the decline. */
+  reply?: string;
+  /** Set when the reply could not be sent (the decline itself succeeded). */
+  replyError?: string;
 }
 
 export const historyEntrySchema = z
@@ -21,6 +25,8 @@ export const historyEntrySchema = z
     endedAt: z.number(),
     declineReason: z.string().nullable(),
     forwardedTo: forwardTargetSchema.optional(),
+    reply: z.string().optional(),
+    replyError: z.string().optional(),
   })
   .strict();
 

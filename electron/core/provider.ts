@@ -22,7 +22,24 @@ export interface ProviderSink {
   ended(id: string, outcome: Outcome): void;
   /** Connection state of the account. */
   state(state: AccountState, error?: AccountError): void;
+  /** The server was heard from at `at` (epoch ms): a P-GET answer, an event, a notification. */
+  heard?(at: number): void;
+  /** The account's call forwarding as the server last confirmed it (optional capability). */
+  forwarding?(state: ForwardingState): void;
 }
+
+/** Call forwarding of an account, as its server reports it. */
+export interface ForwardingState {
+  state: 'off' | 'voicemail' | 'contact' | 'delegates';
+  /** The contact's URI when `state` is `contact`. */
+  target?: string;
+}
+
+/** What to forward to: `off`, `voicemail`, or a `sip:`/`tel:` URI. */
+export type ForwardingChoice = 'off' | 'voicemail' | string;
+
+/** Result of an optional capability (reply, presence, forwarding). Never thrown. */
+export type CapabilityResult = { ok: true } | { ok: false; error: AccountError };
 
 export type DeclineResult =
   | { ok: true }
@@ -61,6 +78,20 @@ export interface Provider {
    * warm (Graph). Never throws; returns at once (work goes on in the background).
    */
   wake(reason: WakeReason): void;
+
+  // ── Optional capabilities (issue 9); a provider without them simply lacks the feature. ──
+
+  /**
+   * After `invitation` was declined: sends `text` to its caller as an instant message.
+   * Resolves once the server accepted (or refused) it. Never throws.
+   */
+  reply?(invitation: Invitation, text: string): Promise<CapabilityResult>;
+  /** Mirrors Do Not Disturb into the account's presence (on: DoNotDisturb; off: reset). Never throws. */
+  setPresenceDnd?(on: boolean): Promise<CapabilityResult>;
+  /** Changes the account's call forwarding; the confirmed state comes back through `sink.forwarding`. */
+  setForwarding?(to: ForwardingChoice): Promise<CapabilityResult>;
+  /** Re-reads the forwarding state from the server (reported through `sink.forwarding`). */
+  refreshForwarding?(): Promise<CapabilityResult>;
 }
 
 /**

@@ -14,6 +14,7 @@ runHeadless({
   stderr: process.stderr,
   env: process.env,
   signal,
+  process,
   startDemo: ({ logLevel }) =>
     startDemoBackend({
       logLevel,

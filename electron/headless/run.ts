@@ -9,10 +9,12 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { DemoBackend } from '../app/app.js';
 import { DEFAULT_SETTINGS, settingsSchema, type AccountConfig, type Settings } from '../core/config.js';
+import { ClockJumpWatchdog } from '../core/clockWatchdog.js';
 import { systemClock, type SecretStore } from '../core/deps.js';
 import { Engine, EngineError } from '../core/engine.js';
 import { createLogger, type LogLevel } from '../core/log.js';
 import { withTargetLabel } from '../core/forwardTargets.js';
+import { installProcessGuards, type GuardedProcess } from '../core/processGuards.js';
 import { createProvider } from '../core/providers.js';
 import { jsonFile, jsonKeyValueStore } from '../core/storage/jsonFile.js';
 import { ConfigError, configSecrets, loadConfigFile } from './config.js';
@@ -29,6 +31,8 @@ export interface HeadlessIO {
   startDemo(opts: { logLevel: LogLevel }): Promise<DemoBackend>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   signal?: Promise<void>;
+  /** The real process: unhandled rejections and uncaught exceptions are logged, not fatal. */
+  process?: GuardedProcess;
 }
 
 export const USAGE = `usage: npm run headless -- [--config FILE] [--data-dir DIR] [--log-level debug|info|warn|error]
@@ -101,6 +105,7 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   }
 
   const logger = createLogger((line) => io.stderr.write(line + '\n'), { level: args.logLevel, scope: 'headless' });
+  const removeGuards = io.process ? installProcessGuards(io.process, logger) : () => {};
   let demo: DemoBackend | null = null;
   if (accounts.length === 0) {
     logger.info(
@@ -134,6 +139,7 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   }
   print({ type: 'ready', demo: demo !== null, accounts: accounts.map((a) => a.id) });
   demo?.startAutoRing();
+  const watchdog = startWatchdog(io.env, engine, logger);
 
   const inFlight = new Set<Promise<void>>();
   const execute = async (command: Command): Promise<void> => {
@@ -151,7 +157,15 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
           break;
         }
         case 'dnd':
-          engine.setDnd(command.on);
+          engine.setDnd(command.on, command.until !== undefined ? Date.parse(command.until) : null);
+          break;
+        case 'reply':
+          // ended, then replySent / replyFailed come as engine events
+          await engine.reply(command.id, command.text);
+          break;
+        case 'forwarding':
+          // the confirmed state comes as a `forwarding` event, a refusal as `forwardingFailed`
+          await engine.setForwarding(command.accountId, command.to);
           break;
         case 'quit':
           break;
@@ -186,8 +200,35 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
   });
 
   logger.info('shutting down');
+  watchdog.stop();
   await Promise.all(inFlight);
   await engine.stop();
   await demo?.close();
+  removeGuards();
   return 0;
+}
+
+/**
+ * Plain Node has no powerMonitor: a clock jump says the machine slept (or the process was
+ * stopped) and every account re-listens at once. SOFTPHONE_WATCHDOG_INTERVAL_MS and
+ * SOFTPHONE_WATCHDOG_TOLERANCE_MS tune it (tests).
+ */
+function startWatchdog(env: NodeJS.ProcessEnv, engine: Engine, logger: ReturnType<typeof createLogger>) {
+  const num = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const v = Number(raw);
+    if (Number.isFinite(v) && v > 0) return v;
+    logger.warn(`ignored ${name}: not a positive number of milliseconds`, { value: raw });
+    return undefined;
+  };
+  const watchdog = new ClockJumpWatchdog({
+    clock: systemClock,
+    intervalMs: num('SOFTPHONE_WATCHDOG_INTERVAL_MS'),
+    toleranceMs: num('SOFTPHONE_WATCHDOG_TOLERANCE_MS'),
+    onJump: () => engine.wake('clockJump'),
+    logger,
+  });
+  watchdog.start();
+  return watchdog;
 }

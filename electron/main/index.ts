@@ -14,7 +14,9 @@ import {
   globalShortcut,
   ipcMain,
   Menu,
+  net,
   Notification,
+  powerMonitor,
   safeStorage,
   session,
   type WebContents,
@@ -22,16 +24,22 @@ import {
 import type { AppEvent } from '../contract.js';
 import { SoftphoneApp } from '../app/app.js';
 import { systemClock } from '../core/deps.js';
+import { installProcessGuards } from '../core/processGuards.js';
 import { startDemoBackend } from '../simulator/demo.js';
+import { desktopFetchFor } from './accountFetch.js';
 import { createFileLogger } from './fileLogger.js';
 import { broadcast, registerIpc } from './ipc.js';
-import { applyLoginItem, HIDDEN_ARG } from './loginItem.js';
+import type { WindowRole } from './ipcAccess.js';
+import { applyLoginItem } from './loginItem.js';
 import { createNetFetch } from './netFetch.js';
 import { createAppPages } from './pages.js';
 import { SafeStorageVault } from './secrets.js';
 import { startShortcuts, type ShortcutRegistry } from './shortcuts.js';
 import { enableAppSecurity, hardenSession } from './security.js';
+import { SessionEnd } from './sessionEnd.js';
+import { hasTrayHost, isLoginStart, showAtStart } from './startup.js';
 import { TrayController } from './tray.js';
+import { wireWake } from './wake.js';
 import { claimSingleInstance, MainWindow } from './windows/mainWindow.js';
 import { RingNotifications } from './windows/ringNotifications.js';
 import { isNativeWayland, ToastWindow } from './windows/toastWindow.js';
@@ -48,6 +56,7 @@ const pages = createAppPages({ mainDir: import.meta.dirname, devServerUrl });
 const assetsDir = join(import.meta.dirname, '..', '..', 'assets');
 const fileLog = createFileLogger(join(userData, 'logs'), { alsoStderr: !app.isPackaged });
 const log = fileLog.logger;
+installProcessGuards(process, log);
 
 // Before `ready`: every renderer sandboxed, every webContents hardened as it is created.
 enableAppSecurity(app, log, pages.isAppUrl);
@@ -57,12 +66,14 @@ let softphone: SoftphoneApp | null = null;
 let mainWindow: MainWindow | null = null;
 let toast: ToastWindow | null = null;
 let tray: TrayController | null = null;
+let unwireWake: (() => void) | null = null;
 let notifications: RingNotifications | null = null;
 let shortcuts: ShortcutRegistry | null = null;
 let quitting = false;
 let stopping = false;
 let stopped = false;
 let showRequested = false;
+let sessionEnd: SessionEnd | null = null;
 
 function showMainWindow(): void {
   if (mainWindow) mainWindow.show();
@@ -74,9 +85,28 @@ function ownWebContents(): WebContents[] {
   return all.filter((wc): wc is WebContents => !!wc && !wc.isDestroyed());
 }
 
+/** Which of our windows sent an IPC call: each window gets its own channels (ipcAccess.ts). */
+function roleOf(sender: WebContents): WindowRole | null {
+  if (sender.isDestroyed()) return null;
+  if (mainWindow && sender === mainWindow.webContents) return 'main';
+  if (toast && sender === toast.webContents) return 'toast';
+  return null;
+}
+
 /** Which AppEvents change what the tray shows. */
 function affectsTray(event: AppEvent): boolean {
-  return ['dnd', 'invitation', 'declining', 'declineFailed', 'ended', 'accounts'].includes(event.type);
+  return [
+    'dnd',
+    'invitation',
+    'declining',
+    'declineFailed',
+    'forwardingCall',
+    'forwardFailed',
+    'ended',
+    'accounts',
+    'account',
+    'forwarding',
+  ].includes(event.type);
 }
 
 function applicationMenu(): Menu | null {
@@ -88,23 +118,28 @@ function applicationMenu(): Menu | null {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  const trayHostCheck = hasTrayHost(process.platform);
   log.info('starting', { version: app.getVersion(), electron: process.versions.electron, userData });
   hardenSession(session.defaultSession, { logger: log, devServerUrl });
   Menu.setApplicationMenu(applicationMenu());
 
   const vault = new SafeStorageVault({ path: join(userData, 'secrets.json'), safeStorage, logger: log });
-  const netFetch = createNetFetch();
+  // Per account: Chromium's stack (proxy, OS store; 3xx handed back in manual mode), or Node's
+  // with the account's own CA file.
+  const fetchFor = desktopFetchFor({ netFetch: createNetFetch(net) });
   const sp = await SoftphoneApp.create({
     dataDir: userData,
     clock: systemClock,
     logger: log,
     vault,
-    fetchFor: () => netFetch,
+    fetchFor,
     startDemo: () => startDemoBackend(demoOptions()),
   });
   softphone = sp;
+  // Sleep, unlock and the network coming back: held P-GETs may be dead; every account re-listens.
+  unwireWake = wireWake({ powerMonitor, net, wake: (reason) => sp.engine.wake(reason) });
 
-  const wayland = isNativeWayland(process.platform, process.env, app.commandLine.getSwitchValue('ozone-platform'));
+  const wayland = isNativeWayland(process.platform, process.env, (name) => app.commandLine.getSwitchValue(name));
   if (wayland) log.info('native Wayland: incoming invitations show as OS notifications (no always-on-top there)');
 
   const handlers = sp.handlers({
@@ -112,7 +147,7 @@ async function start(): Promise<void> {
     toastSize: (size) => toast?.resize(size),
   });
   // Handlers exist before any page loads; every call is sender-checked and schema-validated.
-  registerIpc({ ipcMain, handlers, logger: log.child('ipc'), ownWebContents, isAppUrl: pages.isAppUrl });
+  registerIpc({ ipcMain, handlers, logger: log.child('ipc'), roleOf, isAppUrl: pages.isAppUrl });
 
   const fail = (what: string) => (err: unknown) => log.warn(`${what} failed`, { err });
   tray = new TrayController({
@@ -124,11 +159,17 @@ async function start(): Promise<void> {
       showMainWindow,
       simulate: (kind) => void Promise.resolve(handlers['softphone:simulate']({ kind })).catch(fail('simulate')),
       quit: () => app.quit(),
+      setDndUntil: (until) =>
+        void Promise.resolve(handlers['softphone:setDnd']({ on: true, until })).catch(fail('Do Not Disturb')),
+      setForwarding: (accountId, to) =>
+        void Promise.resolve(handlers['softphone:setForwarding']({ accountId, to })).catch(fail('call forwarding')),
+      menuWillShow: () =>
+        void Promise.resolve(handlers['softphone:refreshForwarding'](undefined)).catch(fail('refresh')),
     },
   });
 
-  if (wayland) {
-    notifications = new RingNotifications({
+  const ringAsNotifications = () =>
+    new RingNotifications({
       Notification,
       platform: process.platform,
       logger: log,
@@ -136,8 +177,21 @@ async function start(): Promise<void> {
       showMainWindow,
       onRinging: (ringing) => tray?.setAttention(ringing),
     });
+  if (wayland) {
+    notifications = ringAsNotifications();
   } else {
-    toast = new ToastWindow({ pages, logger: log });
+    toast = new ToastWindow({
+      pages,
+      logger: log,
+      // The toast page keeps crashing: ring as OS notifications rather than not at all.
+      onGiveUp: () => {
+        log.error('the toast window is unusable; incoming invitations show as OS notifications');
+        toast?.destroy();
+        toast = null;
+        notifications = ringAsNotifications();
+        for (const r of sp.snapshot().ringing) notifications.ring(r.invitation);
+      },
+    });
   }
   mainWindow = new MainWindow({
     pages,
@@ -146,6 +200,8 @@ async function start(): Promise<void> {
     icon: join(assetsDir, 'icon.png'),
     onShown: () => tray?.markSeen(),
   });
+  sessionEnd = watchSessionEnd();
+  sessionEnd.watchWindow(mainWindow.window);
 
   sp.on((event) => {
     broadcast(ownWebContents(), event, log);
@@ -169,8 +225,11 @@ async function start(): Promise<void> {
   void syncLoginItem(snapshot.settings.startAtLogin);
 
   // Demo mode says what it is in the main window; with real accounts the app lives in the tray.
-  const startHidden = process.argv.includes(HIDDEN_ARG);
-  if ((snapshot.demo && !startHidden) || showRequested) mainWindow.show();
+  // A start by the user shows the window; a login start lives in the tray — if there is one.
+  const loginStart = isLoginStart(process.argv, process.platform, app);
+  const trayHost = await trayHostCheck;
+  if (!trayHost) log.info('no tray host (StatusNotifierWatcher) on this desktop: the window stays the way in');
+  if (showAtStart({ loginStart, trayHost, requested: showRequested })) mainWindow.show();
   log.info('ready', { demo: snapshot.demo, wayland, accounts: snapshot.accountConfigs.length });
 }
 
@@ -200,10 +259,32 @@ async function syncLoginItem(on: boolean): Promise<void> {
   }
 }
 
+/** Logout, restart, shutdown: sign out within a short bound and never block the OS. */
+function watchSessionEnd(): SessionEnd {
+  return new SessionEnd({
+    platform: process.platform,
+    powerMonitor,
+    logger: log,
+    clock: systemClock,
+    signOut: () => softphone?.stop() ?? Promise.resolve(),
+    onDone: () => {
+      quitting = stopped = true;
+      notifications?.closeAll();
+      tray?.destroy();
+      toast?.destroy();
+      log.info('bye (session end)');
+      void fileLog.close().finally(() => app.quit());
+    },
+  });
+}
+
 /** Quit signs every account out first (UCWA: DELETE the application), then really quits. */
 app.on('before-quit', (event) => {
   quitting = true;
   if (stopped) return;
+  // The OS is ending the session (macOS asks apps to quit at logout): never prevent it —
+  // macOS would report that the app interrupted logout. The sign-out is already on its way.
+  if (sessionEnd?.ending) return;
   event.preventDefault();
   if (stopping) return;
   stopping = true;
@@ -213,6 +294,7 @@ app.on('before-quit', (event) => {
     .finally(() => {
       stopped = true;
       shortcuts?.dispose();
+      unwireWake?.();
       notifications?.closeAll();
       tray?.destroy();
       toast?.destroy();

@@ -14,7 +14,9 @@ export const HIDDEN_ARG = '--hidden';
 export const AUTOSTART_FILE = 'softphone.desktop';
 
 export interface LoginItemDeps {
-  app: Pick<App, 'setLoginItemSettings' | 'isPackaged'>;
+  app: Pick<App, 'setLoginItemSettings' | 'isPackaged'> & {
+    getLoginItemSettings?(): { status?: string };
+  };
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
   execPath: string;
@@ -64,6 +66,21 @@ export async function applyLoginItem(on: boolean, deps: LoginItemDeps): Promise<
     log.info(on ? 'registered to start at login' : 'no longer starts at login', { file });
     return;
   }
+  // `args` reaches Windows only; a macOS login start is recognised by wasOpenedAtLogin.
   deps.app.setLoginItemSettings({ openAtLogin: on, args: [HIDDEN_ARG] });
+  if (deps.platform === 'darwin' && on) {
+    // macOS 13+: the registration can wait for the user's approval, or be refused.
+    const status = deps.app.getLoginItemSettings?.().status;
+    if (status && status !== 'enabled') {
+      log.warn('macOS has not enabled start at login', {
+        status,
+        fix:
+          status === 'requires-approval'
+            ? 'approve Softphone in System Settings > General > Login Items'
+            : 'move Softphone to /Applications and turn the setting off and on again',
+      });
+      return;
+    }
+  }
   log.info(on ? 'registered to start at login' : 'no longer starts at login');
 }

@@ -5,6 +5,10 @@
  *
  * It refuses to store anything when the OS offers no real encryption — including Linux's
  * `basic_text` backend, whose key is a constant — rather than write a secret in the clear.
+ * On Linux it also refuses a blob made with Chromium's fallback key: when the Secret Service
+ * or KWallet is missing, locked or its prompt was dismissed, the async encryptor silently
+ * uses a hard-coded key (blobs start `v10`; the keyring's start `v11`) while
+ * `isAsyncEncryptionAvailable()` still resolves true and the backend still names the keyring.
  * Uses the asynchronous safeStorage API (the synchronous one is deprecated in Electron 45).
  */
 import { z } from 'zod';
@@ -18,6 +22,11 @@ export interface SafeStorageLike {
   encryptStringAsync(plainText: string): Promise<Buffer>;
   decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
   getSelectedStorageBackend?(): string;
+}
+
+/** Linux: Chromium's hard-coded fallback key (`v10`) rather than a key from the OS keyring (`v11`). */
+export function isLinuxFallbackBlob(blob: Buffer): boolean {
+  return blob.subarray(0, 3).toString('latin1') === 'v10';
 }
 
 export class VaultError extends Error {
@@ -76,8 +85,14 @@ export class SafeStorageVault implements SecretVault {
   async get(name: string): Promise<string | undefined> {
     const blob = (await this.load())[name];
     if (blob === undefined) return undefined;
+    const bytes = Buffer.from(blob, 'base64');
+    if (this.platform === 'linux' && isLinuxFallbackBlob(bytes)) {
+      this.log.warn('a stored secret is protected only by the fallback key; save it again once the keyring works', {
+        name,
+      });
+    }
     try {
-      const { result, shouldReEncrypt } = await this.opts.safeStorage.decryptStringAsync(Buffer.from(blob, 'base64'));
+      const { result, shouldReEncrypt } = await this.opts.safeStorage.decryptStringAsync(bytes);
       if (shouldReEncrypt)
         await this.set(name, result).catch((err: unknown) =>
           this.log.warn('could not re-encrypt a secret', { name, err }),
@@ -88,6 +103,11 @@ export class SafeStorageVault implements SecretVault {
       this.log.warn('a stored secret could not be decrypted (was the OS keyring reset?)', { name, err });
       return undefined;
     }
+  }
+
+  /** Presence from the file alone: nothing is decrypted, so no keyring prompt can block. */
+  async has(name: string): Promise<boolean> {
+    return (await this.load())[name] !== undefined;
   }
 
   async set(name: string, value: string): Promise<void> {
@@ -105,6 +125,14 @@ export class SafeStorageVault implements SecretVault {
       throw new VaultError(
         'EncryptionFailed',
         `The password was not saved: encryption failed (${(err as Error).message}).`,
+      );
+    }
+    if (this.platform === 'linux' && isLinuxFallbackBlob(encrypted)) {
+      throw new VaultError(
+        'EncryptionUnavailable',
+        'The password was not saved: the OS keyring could not be used (Chromium fell back to its built-in key, ' +
+          'which anyone can undo). Unlock or start GNOME Keyring, KWallet or another Secret Service provider ' +
+          '(and accept its prompt), then try again. Secrets are never stored unencrypted.',
       );
     }
     if (encrypted.length === 0 || (value.length >= 4 && encrypted.includes(Buffer.from(value, 'utf8')))) {

@@ -8,9 +8,20 @@ import { join } from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { AppSnapshot, HistoryEntry, Invitation, Outcome, SimulateKind } from '../contract.js';
 import type { Logger } from '../core/deps.js';
+import { ConnectionHealth } from './trayHealth.js';
+import {
+  dndTooltip,
+  forwardingItems,
+  forwardingRows,
+  timedDndItem,
+  type TrayFeatureActions,
+  type TrayForwardingRow,
+} from './trayFeatures.js';
 
-export interface TrayActions {
+export interface TrayActions extends TrayFeatureActions {
   setDnd(on: boolean): void;
+  /** The menu is about to open: re-read what may have changed elsewhere (call forwarding). */
+  menuWillShow?(): void;
   declineAll(): void;
   showMainWindow(): void;
   simulate(kind: SimulateKind): void;
@@ -33,6 +44,12 @@ export interface TrayState {
   recent: HistoryEntry[];
   /** Ringing invitations shown as OS notifications (native Wayland): the icon asks for attention. */
   attention: Invitation[];
+  /** An account has been reconnecting or in error for more than 30 s (see trayHealth.ts). */
+  offline?: boolean;
+  /** Timed DND's end (ms since the epoch). */
+  dndUntil?: number | null;
+  /** Call forwarding per Skype for Business account. */
+  forwarding?: TrayForwardingRow[];
 }
 
 export function trayState(snapshot: AppSnapshot, seenAt: number, attention: Invitation[] = []): TrayState {
@@ -43,19 +60,23 @@ export function trayState(snapshot: AppSnapshot, seenAt: number, attention: Invi
     missed: snapshot.history.filter((h) => MISSED_OUTCOMES.includes(h.outcome) && h.endedAt > seenAt).length,
     recent: snapshot.history.filter((h) => RECENT_OUTCOMES.includes(h.outcome)).slice(0, RECENT_LIMIT),
     attention,
+    dndUntil: snapshot.dnd ? (snapshot.dndUntil ?? null) : null,
+    forwarding: forwardingRows(snapshot),
   };
 }
 
-export type TrayIconName = 'tray' | 'tray-dnd' | 'tray-badge' | 'tray-dnd-badge' | 'tray-ringing';
+export type TrayIconName = 'tray' | 'tray-dnd' | 'tray-badge' | 'tray-dnd-badge' | 'tray-ringing' | 'tray-offline';
 
 export function trayIconName(state: TrayState): TrayIconName {
   if (state.attention.length > 0 && !state.dnd) return 'tray-ringing';
+  if (state.offline) return 'tray-offline';
   if (state.dnd) return state.missed > 0 ? 'tray-dnd-badge' : 'tray-dnd';
   return state.missed > 0 ? 'tray-badge' : 'tray';
 }
 
-export function trayTooltip(state: TrayState): string {
+export function trayTooltip(state: TrayState, now = Date.now()): string {
   const parts = ['Softphone' + (state.demo ? ' (demo)' : '')];
+  if (state.offline) parts.push('Not connected');
   if (state.attention.length > 0) {
     const first = state.attention[0]!;
     parts.push(
@@ -64,7 +85,7 @@ export function trayTooltip(state: TrayState): string {
   } else if (state.ringing > 0) {
     parts.push(`${state.ringing} ringing`);
   }
-  if (state.dnd) parts.push('Do Not Disturb');
+  if (state.dnd) parts.push(dndTooltip(state.dndUntil, now));
   if (state.missed > 0) parts.push(`${state.missed} missed`);
   return parts.join(' — ');
 }
@@ -111,6 +132,7 @@ export const SIMULATE_ITEMS: ReadonlyArray<{ label: string; kind: SimulateKind }
 
 export interface TemplateOptions {
   platform: NodeJS.Platform;
+  now?: number;
   formatTime?(epochMs: number): string;
 }
 
@@ -131,12 +153,15 @@ export function trayMenuTemplate(
     checked: state.dnd,
     click: () => actions.setDnd(!state.dnd),
   });
+  items.push(...timedDndItem(state.dndUntil, state.dnd, actions, opts.now ?? Date.now()));
   items.push({
     id: 'declineAll',
     label: state.ringing > 0 ? `Decline all ringing (${state.ringing})` : 'Decline all ringing',
     enabled: state.ringing > 0,
     click: () => actions.declineAll(),
   });
+  const forwarding = forwardingItems(state.forwarding ?? [], actions, (t) => menuText(t, opts.platform));
+  if (forwarding.length) items.push({ type: 'separator' }, ...forwarding);
   items.push({ type: 'separator' });
   if (state.recent.length === 0) {
     items.push({ id: 'recent-none', label: 'No missed or declined invitations', enabled: false });
@@ -183,6 +208,10 @@ export class TrayController {
   private attention: Invitation[] = [];
   private last: AppSnapshot | null = null;
   private iconName: TrayIconName | null = null;
+  private readonly health = new ConnectionHealth();
+  private healthTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Refreshes the tooltip's remaining DND time while timed DND is on. */
+  private tick: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: TrayControllerOptions) {
     this.platform = opts.platform ?? process.platform;
@@ -191,20 +220,26 @@ export class TrayController {
     this.tray = new Tray(this.image('tray'));
     this.iconName = 'tray';
     this.tray.setToolTip('Softphone');
-    // Windows and macOS honour a click; Linux ignores it (the menu has "Show window").
-    this.tray.on('click', () => opts.actions.showMainWindow());
+    // Windows: a left click shows the window (the menu is on the right button). macOS opens
+    // the context menu on a click and would ALSO emit 'click', raising the window under the
+    // menu; Linux (StatusNotifierItem) emits no click. There the menu has "Show window".
+    if (this.platform === 'win32') this.tray.on('click', () => opts.actions.showMainWindow());
   }
 
   /** Rebuilds everything from the current snapshot. */
   update(snapshot: AppSnapshot): void {
     this.last = snapshot;
-    const state = trayState(snapshot, this.seenAt, this.attention);
+    const state = { ...trayState(snapshot, this.seenAt, this.attention), offline: this.offline(snapshot) };
     const template = trayMenuTemplate(state, this.opts.actions, {
       platform: this.platform,
       ...(this.opts.formatTime ? { formatTime: this.opts.formatTime } : {}),
     });
-    this.tray.setContextMenu(Menu.buildFromTemplate(template));
+    const menu = Menu.buildFromTemplate(template);
+    const willShow = this.opts.actions.menuWillShow;
+    if (willShow && typeof (menu as Partial<Menu>).on === 'function') menu.on('menu-will-show', () => willShow());
+    this.tray.setContextMenu(menu);
     this.tray.setToolTip(trayTooltip(state));
+    this.scheduleTick(state);
     if (this.platform === 'darwin') this.tray.setTitle(state.missed > 0 ? String(state.missed) : '');
     const name = trayIconName(state);
     if (name !== this.iconName) {
@@ -225,8 +260,37 @@ export class TrayController {
     if (this.last) this.update(this.last);
   }
 
+  private scheduleTick(state: TrayState): void {
+    if (this.tick) clearTimeout(this.tick);
+    this.tick = null;
+    if (!state.dnd || !state.dndUntil) return;
+    this.tick = setTimeout(() => {
+      this.tick = null;
+      if (this.last) this.update(this.last);
+    }, 60_000);
+    this.tick.unref?.();
+  }
+
   destroy(): void {
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.healthTimer = null;
+    if (this.tick) clearTimeout(this.tick);
+    this.tick = null;
     if (!this.tray.isDestroyed()) this.tray.destroy();
+  }
+
+  /** Feeds the account states to ConnectionHealth and re-checks when its verdict may change. */
+  private offline(snapshot: AppSnapshot): boolean {
+    const now = (this.opts.now ?? Date.now)();
+    this.health.observe(snapshot.accounts ?? [], now);
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.healthTimer = null;
+    const next = this.health.nextChangeIn(now);
+    if (next !== null && !this.tray.isDestroyed()) {
+      this.healthTimer = setTimeout(() => this.last && this.update(this.last), next);
+      this.healthTimer.unref?.();
+    }
+    return this.health.offline(now);
   }
 
   private image(name: TrayIconName): NativeImage {

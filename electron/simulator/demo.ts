@@ -30,7 +30,14 @@ export interface SimulatorDemoBackend extends DemoBackend {
 
 export async function startDemoBackend(opts: DemoBackendOptions = {}): Promise<SimulatorDemoBackend> {
   const sim = await startSimulator({ ucwa: { maxHoldMs: 30_000 } });
-  const ucwa = demoUcwaAccount(sim);
+  // Saved forwarding targets, so the tray's call-forwarding menu has contacts to offer.
+  const ucwa = {
+    ...demoUcwaAccount(sim),
+    forwardContacts: [
+      { label: 'Reception', sipUri: 'sip:reception@softphone.test' },
+      { label: 'Mobile', sipUri: 'tel:+14255550100' },
+    ],
+  };
   // The simulator must know where to send Graph notifications before the receiver starts.
   const graph = demoGraphAccount(sim, await freeLoopbackPort(), { forwardTargets: DEMO_FORWARD_TARGETS });
   const secrets: Record<string, string> = {

@@ -3,6 +3,7 @@
  * it receives and hands it to the protocol modules (ucwa.ts, graph.ts) in turn.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -32,6 +33,8 @@ export type SimHandler = (ctx: SimContext) => boolean | Promise<boolean>;
 export interface SimServerOptions {
   host?: string;
   port?: number;
+  /** Serve HTTPS with this certificate (e.g. graph/ca.ts simCertificateAuthority()). */
+  tls?: { cert: string; key: string };
 }
 
 export class SimServer {
@@ -47,14 +50,14 @@ export class SimServer {
 
   static async start(opts: SimServerOptions = {}): Promise<SimServer> {
     const host = opts.host ?? '127.0.0.1';
-    const server = createServer();
+    const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }) : createServer();
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const sim = new SimServer(server, `http://${host}:${port}`);
+    const sim = new SimServer(server, `${opts.tls ? 'https' : 'http'}://${host}:${port}`);
     server.on('request', (req, res) => void sim.dispatch(req, res));
     return sim;
   }
@@ -89,7 +92,37 @@ export class SimServer {
     });
   }
 
+  /** True while refuseConnections() holds the port closed. */
+  refusing = false;
+
+  /**
+   * Misbehaviour (an outage): stop listening — new connections are refused (ECONNREFUSED) —
+   * and cut every open one. `acceptConnections()` comes back on the same port.
+   */
+  async refuseConnections(): Promise<void> {
+    if (this.refusing) return;
+    this.refusing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  /** Ends an outage: listens again on the same address and port. */
+  async acceptConnections(): Promise<void> {
+    if (!this.refusing) return;
+    const { hostname, port } = new URL(this.origin);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(Number(port), hostname, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.refusing = false;
+  }
+
   async close(): Promise<void> {
+    if (this.refusing) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

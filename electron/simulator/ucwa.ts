@@ -21,6 +21,14 @@ import { CallBook } from './ucwa/calls.js';
 import { DemoRinger } from './ucwa/demo.js';
 import { UcwaEngine, nonNegative, positive } from './ucwa/engine.js';
 import { FAIL } from './ucwa/http.js';
+import type {
+  ForwardingRecord,
+  PresenceRecord,
+  ReplyAnswer,
+  ReplyRecord,
+  SimForwarding,
+  StopMessagingRecord,
+} from './ucwa/features.js';
 import { ROOT_PATH, TOKEN_PATH } from './ucwa/auth.js';
 import {
   INVITATION_KINDS,
@@ -43,6 +51,23 @@ import {
 } from './ucwa/types.js';
 
 export * from './ucwa/types.js';
+export type {
+  ForwardingRecord,
+  PresenceRecord,
+  ReplyAnswer,
+  ReplyRecord,
+  SimForwarding,
+  StopMessagingRecord,
+} from './ucwa/features.js';
+
+/** 410 Gone subcodes a UCWA pool answers when an application is lost [PROTOCOL.md §7.4]. */
+export const GONE_410_SUBCODES = [
+  'InactiveApplicationExpired',
+  'TooManyApplications',
+  'UserAgentNotAllowed',
+  'CannotRedirect',
+] as const;
+export type Gone410Subcode = (typeof GONE_410_SUBCODES)[number];
 
 /** The default simulator user: the account demo mode signs in with (see index.ts demoUcwaAccount). */
 export const DEMO_USER: Readonly<Required<Pick<SimUser, 'username' | 'password' | 'name' | 'sipUri'>>> = {
@@ -79,6 +104,14 @@ export class UcwaSimulator {
   /** Add (or replace, by username) a user. */
   addUser(user: SimUser): void {
     this.e.addUser(user);
+  }
+
+  /** The directory changed a user's password (their live applications stay; new grants need the new one). */
+  changePassword(username: string, password: string): void {
+    const user = this.e.auth.users.get(username.toLowerCase());
+    if (!user) throw new Error(`UcwaSimulator.changePassword: unknown user ${JSON.stringify(username)}`);
+    if (!password) throw new Error('UcwaSimulator.changePassword: password must not be empty');
+    user.password = password;
   }
 
   /** Change options at run time (maxHoldMs, absoluteLinks, tokenLifetimeSec, rootRedirects, userRedirect). */
@@ -300,10 +333,58 @@ export class UcwaSimulator {
       this.e.killApplication(app, FAIL.applicationNotFound(), 'removed');
   }
 
-  /** Like removeApplication but answers 410 Gone / InactiveApplicationExpired. */
-  expireApplication(appId?: string): void {
-    for (const app of this.e.targets(appId, 'expireApplication'))
-      this.e.killApplication(app, FAIL.inactiveExpired(), 'expired');
+  /**
+   * Like removeApplication but answers 410 Gone with `subcode` (default InactiveApplicationExpired,
+   * what a pool says after a long sleep; also TooManyApplications, UserAgentNotAllowed, CannotRedirect).
+   */
+  expireApplication(appId?: string, subcode: Gone410Subcode = 'InactiveApplicationExpired'): void {
+    if (!GONE_410_SUBCODES.includes(subcode))
+      throw new Error(
+        `UcwaSimulator.expireApplication: unknown subcode ${JSON.stringify(subcode)} (use ${GONE_410_SUBCODES.join(', ')})`,
+      );
+    const failure: SimFailure =
+      subcode === 'InactiveApplicationExpired'
+        ? FAIL.inactiveExpired()
+        : { status: 410, code: 'Gone', subcode, message: `The application is gone (${subcode}).` };
+    for (const app of this.e.targets(appId, 'expireApplication')) this.e.killApplication(app, failure, 'expired');
+  }
+
+  /**
+   * Misbehaviour: the held P-GET of every application (or `appId`) becomes a dead connection:
+   * never answered, never closed, as after the client's machine slept. Events queue until the
+   * client asks again. Returns how many were abandoned.
+   */
+  abandonHeldPget(appId?: string): number {
+    let n = 0;
+    for (const app of this.e.targets(appId, 'abandonHeldPget')) {
+      const res = app.channel.abandon();
+      if (res) {
+        this.e.hang(res);
+        n++;
+      }
+    }
+    this.e.changed();
+    return n;
+  }
+
+  /**
+   * Misbehaviour: the next `count` requests that carry a valid token are answered 401 (with the
+   * challenge) and that token is revoked. count 2 makes the request right after the client's
+   * fresh grant fail too (a token revoked twice, a pool failover).
+   */
+  revokeTokens(count = 1): void {
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`UcwaSimulator.revokeTokens: count must be a positive integer, got ${count}`);
+    this.e.auth.revokeNext += count;
+  }
+
+  /**
+   * The invitation ended on the server without any event reaching the client (as when its
+   * completion was skipped by a resync): a GET of its href answers 404 from now on.
+   */
+  forgetInvitation(handle: RingHandle | string): void {
+    const call = this.e.ringingCall(handle, 'forgetInvitation');
+    for (const leg of [...call.legs]) this.e.calls.dropLeg(leg);
   }
 
   /** Next decline fails: 409 Conflict/AlreadyExists, 410 Gone/CannotRedirect or 500 ServiceFailure/CallbackChannelError. The invitation keeps ringing. */
@@ -326,6 +407,11 @@ export class UcwaSimulator {
     const failure = byStatus[status];
     if (!failure) throw new Error(`UcwaSimulator.failNextDecline: status must be 409, 410 or 500, got ${status}`);
     this.failNext('decline', failure);
+  }
+
+  /** Next decline POST: the connection is reset without an answer (the invitation keeps ringing; recorded with status 0). */
+  resetNextDecline(): void {
+    this.e.declineResets += 1;
   }
 
   /** Invalidate every issued token: the next authenticated request gets 401 + challenge. */
@@ -363,6 +449,63 @@ export class UcwaSimulator {
   /** Convenience: URLs of every P-GET received. */
   pgetUrls(): string[] {
     return this.e.log.pgets.map((p) => p.url);
+  }
+
+  // ───────────────────────── presence, replies, call forwarding (issue 9) ─────────────────────────
+
+  /** The user's availability as the server holds it (default user without `username`). */
+  availabilityOf(username?: string): string {
+    return this.e.features.availabilityOf(this.usernameOf(username, 'availabilityOf'));
+  }
+
+  /** Every POST to a presence link (availability null = a reset), in order. */
+  presencePosts(): PresenceRecord[] {
+    return [...this.e.features.presenceLog];
+  }
+
+  /** Every startMessaging POST (the reply's decoded text in `text`), in order. */
+  replies(): ReplyRecord[] {
+    return [...this.e.features.replyLog];
+  }
+
+  /** Every stopMessaging POST, in order. */
+  stopMessagings(): StopMessagingRecord[] {
+    return [...this.e.features.stopLog];
+  }
+
+  /**
+   * How the caller answers later replies (outgoing IM invitations): `accept` (messaging
+   * Connected, completed Success — the client should stopMessaging), `decline` (completed
+   * Failure/Declined), `timeout` (completed Failure/Timeout after `timeoutMs`, default 30 s),
+   * `none` (no further events).
+   */
+  answerReplies(answer: ReplyAnswer, timeoutMs?: number): void {
+    if (!['accept', 'decline', 'timeout', 'none'].includes(answer))
+      throw new Error(`UcwaSimulator.answerReplies: unknown answer ${JSON.stringify(answer)}`);
+    this.e.features.replyAnswer = answer;
+    if (timeoutMs !== undefined) this.e.features.replyTimeoutMs = nonNegative('answerReplies timeoutMs', timeoutMs);
+  }
+
+  /** The user's call forwarding as the server holds it. */
+  forwardingOf(username?: string): SimForwarding {
+    return { ...this.e.features.forwardingOf(this.usernameOf(username, 'forwardingOf')) };
+  }
+
+  /** Every POST to a call-forwarding action link, in order. */
+  forwardingPosts(): ForwardingRecord[] {
+    return [...this.e.features.forwardingLog];
+  }
+
+  /** Call forwarding changed on another device: the state changes and `updated` events go out. */
+  changeForwardingElsewhere(state: SimForwarding, username?: string): void {
+    this.e.features.changeForwarding(this.usernameOf(username, 'changeForwardingElsewhere'), state);
+    this.e.changed();
+  }
+
+  private usernameOf(username: string | undefined, what: string): string {
+    const u = username ?? this.e.defaultUser()?.username;
+    if (!u) throw new Error(`UcwaSimulator.${what}: there is no user`);
+    return u;
   }
 
   // ───────────────────────── demo ─────────────────────────

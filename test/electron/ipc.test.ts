@@ -5,6 +5,7 @@ vi.mock('electron', () => import('./fakeElectron.js'));
 import type { WebContents } from 'electron';
 import { EVENT_CHANNEL, invokeSchemas, type InvokeHandlers } from '../../electron/contract.js';
 import { broadcast, registerIpc } from '../../electron/main/ipc.js';
+import { mayCall, TOAST_CHANNELS } from '../../electron/main/ipcAccess.js';
 import { FakeWebContents, FakeWebFrame, ipcMain, resetFakes } from './fakeElectron.js';
 import { builtPages, recordingLogger } from './helpers.js';
 
@@ -37,7 +38,7 @@ function setup() {
     ipcMain: ipcMain as never,
     handlers,
     logger: log,
-    ownWebContents: () => own as unknown as WebContents[],
+    roleOf: (wc: WebContents) => ((wc as unknown) === own[0] ? 'main' : (wc as unknown) === own[1] ? 'toast' : null),
     isAppUrl: builtPages().isAppUrl,
   });
   const invoke = (
@@ -45,7 +46,8 @@ function setup() {
     payload: unknown,
     from: { sender?: FakeWebContents; frame?: FakeWebFrame | null } = {},
   ) => {
-    const sender = from.sender ?? own[1]!;
+    // By default each channel comes from a window allowed to call it.
+    const sender = from.sender ?? (TOAST_CHANNELS.has(channel as never) ? own[1]! : own[0]!);
     const senderFrame = from.frame === undefined ? sender.mainFrame : from.frame;
     const handler = ipcMain.handlers.get(channel);
     if (!handler) throw new Error(`no handler for ${channel}`);
@@ -153,11 +155,95 @@ describe('sender checks', () => {
     expect(calls).toEqual([]);
   });
 
-  it('both windows of the app are accepted', async () => {
+  it('both windows of the app are accepted for what both may call', async () => {
     const { invoke, calls, own } = setup();
     await invoke('softphone:snapshot', undefined, { sender: own[0] });
     await invoke('softphone:snapshot', undefined, { sender: own[1] });
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('least privilege: each window gets its own channels', () => {
+  const channels = Object.keys(invokeSchemas) as Array<keyof typeof invokeSchemas>;
+  const valid: Record<string, unknown> = {
+    'softphone:snapshot': undefined,
+    'softphone:decline': { id: 'inv-1' },
+    'softphone:declineAll': {},
+    'softphone:forward': { id: 'inv-1', target: { label: 'Reception', phone: '+14255550100' } },
+    'softphone:setDnd': { on: true },
+    'softphone:reply': { id: 'inv-1', text: 'In a meeting' },
+    'softphone:setForwarding': { accountId: 'a', to: 'voicemail' },
+    'softphone:refreshForwarding': undefined,
+    'softphone:composeReply': { id: 'inv-1' },
+    'softphone:saveAccount': {
+      account: {
+        id: 'a',
+        provider: 'ucwa',
+        sipAddress: 'u@evil.example',
+        username: 'u',
+        discoveryUrl: 'https://evil.example/',
+      },
+    },
+    'softphone:removeAccount': { accountId: 'a' },
+    'softphone:saveSettings': { ringtone: false },
+    'softphone:simulate': { kind: 'messaging' },
+    'softphone:showMainWindow': undefined,
+    'softphone:toastSize': { width: 380, height: 100 },
+  };
+
+  it('the toast window may call snapshot, decline, declineAll, forward, reply, composeReply, toastSize and showMainWindow — and is refused the rest', async () => {
+    const { invoke, calls, own, log } = setup();
+    const allowed: string[] = [];
+    for (const channel of channels) {
+      const res = await invoke(channel, valid[channel], { sender: own[1] });
+      if (res.ok) allowed.push(channel);
+      else
+        expect(res.error, channel).toMatchObject({
+          code: 'Forbidden',
+          message: `${channel}: the toast window may not call this`,
+        });
+    }
+    expect(allowed.sort()).toEqual(
+      [
+        'softphone:snapshot',
+        'softphone:decline',
+        'softphone:declineAll',
+        'softphone:forward',
+        'softphone:reply',
+        'softphone:composeReply',
+        'softphone:toastSize',
+        'softphone:showMainWindow',
+      ].sort(),
+    );
+    expect(calls.map(([c]) => c).sort()).toEqual(allowed.sort());
+    expect(log.lines.filter((l) => l.msg === 'rejected IPC the window is not allowed')).toHaveLength(
+      channels.length - 8,
+    );
+  });
+
+  it('the toast window cannot point an account at another server', async () => {
+    const { invoke, calls, own } = setup();
+    const res = await invoke('softphone:saveAccount', valid['softphone:saveAccount'], { sender: own[1] });
+    expect(res.error?.code).toBe('Forbidden');
+    expect(calls).toEqual([]);
+  });
+
+  it('the main window may call everything but the toast’s own channel', async () => {
+    const { invoke, calls, own } = setup();
+    const refused: string[] = [];
+    for (const channel of channels) {
+      const res = await invoke(channel, valid[channel], { sender: own[0] });
+      if (!res.ok) refused.push(channel);
+    }
+    expect(refused).toEqual(['softphone:toastSize']);
+    expect(calls).toHaveLength(channels.length - 1);
+  });
+
+  it('a channel nobody granted is the main window’s only', () => {
+    const future = 'softphone:somethingNew' as never;
+    expect(mayCall('toast', future)).toBe(false);
+    expect(mayCall('main', future)).toBe(true);
+    expect([...TOAST_CHANNELS].every((c) => c in invokeSchemas)).toBe(true);
   });
 });
 

@@ -126,7 +126,7 @@ describe('the desktop app, composed (demo mode)', () => {
   it('a ringing invitation enables Decline all in the tray, and Decline all ends it', async () => {
     expect(trayMenu().find((i) => i.id === 'declineAll')?.enabled).toBe(false);
     const ringing = pushed((e): e is Extract<AppEvent, { type: 'invitation' }> => e.type === 'invitation');
-    expect(await invokeAs(toast, 'softphone:simulate', { kind: 'messaging' })).toMatchObject({ ok: true });
+    expect(await invokeAs(main, 'softphone:simulate', { kind: 'messaging' })).toMatchObject({ ok: true });
     const inv = (await ringing).invitation;
     expect(trayMenu().find((i) => i.id === 'declineAll')).toMatchObject({
       enabled: true,
@@ -141,7 +141,7 @@ describe('the desktop app, composed (demo mode)', () => {
   it('a simulated call shows the toast inactive, bottom-right of the display under the cursor; Decline ends it', async () => {
     screen.cursor = { x: 50, y: 50 };
     const ringing = pushed((e): e is Extract<AppEvent, { type: 'invitation' }> => e.type === 'invitation');
-    expect(await invokeAs(toast, 'softphone:simulate', { kind: 'phoneAudio' })).toMatchObject({ ok: true });
+    expect(await invokeAs(main, 'softphone:simulate', { kind: 'phoneAudio' })).toMatchObject({ ok: true });
     const inv: Invitation = (await ringing).invitation;
 
     // The toast page measured its stack.
@@ -181,6 +181,17 @@ describe('the desktop app, composed (demo mode)', () => {
     expect(res.error?.code).toBe('Forbidden');
   });
 
+  it('each window gets only its channels: the toast cannot change settings, the main window cannot size the toast', async () => {
+    const fromToast = await invokeAs(toast, 'softphone:saveSettings', { ringtone: false });
+    expect(fromToast.error).toMatchObject({
+      code: 'Forbidden',
+      message: expect.stringMatching(/toast window may not/),
+    });
+    const fromMain = await invokeAs(main, 'softphone:toastSize', { width: 10, height: 10 });
+    expect(fromMain.error).toMatchObject({ code: 'Forbidden', message: expect.stringMatching(/main window may not/) });
+    expect(await invokeAs(main, 'softphone:snapshot', undefined)).toMatchObject({ ok: true });
+  });
+
   it('logs to userData/logs/softphone.log', async () => {
     const text = await readFile(join(userData, 'logs', 'softphone.log'), 'utf8');
     expect(text).toMatch(/\[main:?.*\] ready/);
@@ -191,7 +202,7 @@ describe('the desktop app, composed (demo mode)', () => {
     expect(main.destroyed).toBe(false);
     expect(main.visible).toBe(false);
 
-    const done = once(app, 'will-quit-done');
+    const done = once(app, 'quit');
     (trayMenu().find((i) => i.id === 'quit')!.click as () => void)();
     await done;
     expect(app.quitCalls).toBe(2);

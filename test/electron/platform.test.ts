@@ -59,6 +59,18 @@ describe('start at login', () => {
     expect(app.loginItem).toEqual({ openAtLogin: false, args: ['--hidden'] });
   });
 
+  it('on macOS checks the registration and says how to approve it when the OS has not enabled it', async () => {
+    const d = deps('darwin');
+    app.loginItemSettings = { openAtLogin: true, wasOpenedAtLogin: false, status: 'requires-approval' };
+    await applyLoginItem(true, d);
+    const warning = d.logger.lines.find((l) => l.level === 'warn');
+    expect(warning?.fields).toMatchObject({ status: 'requires-approval', fix: expect.stringMatching(/Login Items/) });
+    app.loginItemSettings = { openAtLogin: true, wasOpenedAtLogin: false, status: 'enabled' };
+    const ok = deps('darwin');
+    await applyLoginItem(true, ok);
+    expect(ok.logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('a development run never registers itself', async () => {
     app.isPackaged = false;
     await applyLoginItem(true, deps('win32'));
@@ -72,13 +84,14 @@ describe('start at login', () => {
   });
 });
 
-describe('engine HTTP through net.fetch', () => {
-  it('every request goes through Electron net.fetch (system proxy, OS certificate store)', async () => {
+describe('engine HTTP through net.request', () => {
+  it('every request goes through Electron net (system proxy, OS certificate store)', async () => {
+    app.fireReady();
     const server = createServer((req, res) => res.end(`${req.method} ${req.url}`));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const f = createNetFetch();
+      const f = createNetFetch(net);
       const res = await f(new URL(`${base}/ucwa/x`), { method: 'POST', body: 'b' });
       expect(await res.text()).toBe('POST /ucwa/x');
       expect(net.calls.map((c) => c[0])).toEqual([`${base}/ucwa/x`]);

@@ -30,6 +30,11 @@ describe('the preload', () => {
         'showMainWindow',
         'simulate',
         'snapshot',
+        // issue 9
+        'composeReply',
+        'refreshForwarding',
+        'reply',
+        'setForwarding',
       ].sort(),
     );
   });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./fakeElectron.js'));
 
 import { SafeStorageVault, VaultError, type SafeStorageLike } from '../../electron/main/secrets.js';
-import { resetFakes, safeStorage } from './fakeElectron.js';
+import { app, resetFakes, safeStorage } from './fakeElectron.js';
 import { recordingLogger } from './helpers.js';
 
 const SECRET = 'correct horse battery staple ✓';
@@ -14,6 +14,7 @@ const SECRET = 'correct horse battery staple ✓';
 let dir: string;
 beforeEach(async () => {
   resetFakes();
+  app.fireReady();
   dir = await mkdtemp(join(tmpdir(), 'vault-'));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -64,7 +65,7 @@ describe('the safeStorage vault', () => {
     const doc = JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8'));
     expect(doc.version).toBe(1);
     expect(Object.keys(doc.secrets).sort()).toEqual(['a.password', 'b.clientSecret']);
-    expect(await readdir(dir)).toEqual(['secrets.json']); // no temp file left behind
+    expect((await readdir(dir)).sort()).toEqual(['secrets.json', 'secrets.json.bak']); // no temp file left behind
   });
 
   it('refuses to store anything when safeStorage has no encryption, with a clear error, writing nothing', async () => {
@@ -82,6 +83,27 @@ describe('the safeStorage vault', () => {
     const { v } = vault({ platform: 'linux' });
     await expect(v.set('work.password', SECRET)).rejects.toThrow(/GNOME Keyring, KWallet/);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('on Linux refuses a blob made with Chromium’s fallback key (v10), although availability and backend look fine', async () => {
+    safeStorage.linuxFallbackKey = true;
+    const { v } = vault({ platform: 'linux' });
+    const err = await v.set('work.password', SECRET).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'EncryptionUnavailable' });
+    expect((err as Error).message).toMatch(/built-in key.*GNOME Keyring, KWallet/);
+    expect(await readdir(dir)).toEqual([]);
+    // With the keyring back, it stores.
+    safeStorage.linuxFallbackKey = false;
+    await v.set('work.password', SECRET);
+    expect(await vault().v.get('work.password')).toBe(SECRET);
+  });
+
+  it('on macOS and Windows a v10 blob is the OS-protected format and is stored', async () => {
+    safeStorage.linuxFallbackKey = true; // the fake's way of producing v10 blobs
+    for (const platform of ['darwin', 'win32'] as const) {
+      await vault({ platform }).v.set(`${platform}.password`, SECRET);
+      expect(await vault({ platform }).v.get(`${platform}.password`)).toBe(SECRET);
+    }
   });
 
   it('refuses an encryptor whose output still contains the secret', async () => {

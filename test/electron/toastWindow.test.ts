@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./fakeElectron.js'));
@@ -8,9 +9,11 @@ import {
   notificationContent,
   RingNotifications,
 } from '../../electron/main/windows/ringNotifications.js';
+import { MainWindow } from '../../electron/main/windows/mainWindow.js';
 import { isNativeWayland, TOAST_MARGIN, toastBounds, ToastWindow } from '../../electron/main/windows/toastWindow.js';
 import { BrowserWindow, Notification, resetFakes, screen } from './fakeElectron.js';
 import { builtPages, recordingLogger } from './helpers.js';
+import { ManualClock } from '../support/manualClock.js';
 
 beforeEach(() => resetFakes());
 
@@ -53,27 +56,113 @@ describe('toastBounds', () => {
 });
 
 describe('isNativeWayland', () => {
-  it('is true for a Linux Wayland session without an X11 ozone platform', () => {
-    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, '')).toBe(true);
-    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, 'wayland')).toBe(true);
+  const switches =
+    (values: Record<string, string> = {}) =>
+    (name: string) =>
+      values[name] ?? '';
+
+  it('is true for a Linux Wayland session unless a switch forces X11', () => {
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, switches())).toBe(true);
+    expect(isNativeWayland('linux', { WAYLAND_DISPLAY: 'wayland-0' }, switches())).toBe(true);
+    expect(isNativeWayland('linux', {}, switches({ 'ozone-platform': 'wayland' }))).toBe(true);
+  });
+
+  it('ignores ELECTRON_OZONE_PLATFORM_HINT, which Electron 38 removed: the session is still native Wayland', () => {
+    expect(
+      isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland', ELECTRON_OZONE_PLATFORM_HINT: 'x11' }, switches()),
+    ).toBe(true);
   });
 
   it('is false under XWayland (ozone x11 switch or hint), on X11, and off Linux', () => {
-    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland' }, 'x11')).toBe(false);
-    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'wayland', ELECTRON_OZONE_PLATFORM_HINT: 'x11' }, '')).toBe(
-      false,
-    );
-    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'x11' }, '')).toBe(false);
-    expect(isNativeWayland('win32', { XDG_SESSION_TYPE: 'wayland' }, '')).toBe(false);
-    expect(isNativeWayland('darwin', {}, '')).toBe(false);
+    const wl = { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' };
+    expect(isNativeWayland('linux', wl, switches({ 'ozone-platform': 'x11' }))).toBe(false);
+    expect(isNativeWayland('linux', wl, switches({ 'ozone-platform-hint': 'x11' }))).toBe(false);
+    expect(isNativeWayland('linux', { XDG_SESSION_TYPE: 'x11' }, switches())).toBe(false);
+    expect(isNativeWayland('win32', wl, switches())).toBe(false);
+    expect(isNativeWayland('darwin', {}, switches())).toBe(false);
   });
 });
 
-function createToast(platform: NodeJS.Platform = 'linux') {
-  const toast = new ToastWindow({ pages: builtPages(), logger: recordingLogger(), platform });
+function createToast(platform: NodeJS.Platform = 'linux', more: { clock?: ManualClock; onGiveUp?: () => void } = {}) {
+  const toast = new ToastWindow({ pages: builtPages(), logger: recordingLogger(), platform, ...more });
   const win = BrowserWindow.all.at(-1)!;
   return { toast, win };
 }
+
+describe('the toast window on macOS', () => {
+  it('is a non-activating panel on every Space and over full-screen apps, without leaving the Dock', () => {
+    const { win } = createToast('darwin');
+    expect(win.options.type).toBe('panel');
+    expect(win.called('setVisibleOnAllWorkspaces')).toEqual([
+      ['setVisibleOnAllWorkspaces', true, { visibleOnFullScreen: true, skipTransformProcessType: true }],
+    ]);
+  });
+
+  it('is an ordinary window elsewhere', () => {
+    for (const platform of ['win32', 'linux'] as const) expect(createToast(platform).win.options.type).toBeUndefined();
+  });
+});
+
+describe('the toast window follows the displays', () => {
+  it('is placed again when a display is removed, added or changes its work area', () => {
+    const { toast, win } = createToast();
+    toast.resize({ width: 380, height: 150 });
+    screen.changeDisplay(1, { workArea: { x: 0, y: 0, width: 1920, height: 1000 } }); // a taller taskbar
+    expect(win.bounds).toEqual({ x: 1920 - 12 - 380, y: 1000 - 12 - 150, width: 380, height: 150 });
+
+    const laptop = {
+      id: 2,
+      bounds: { x: 0, y: 0, width: 1440, height: 900 },
+      workArea: { x: 0, y: 0, width: 1440, height: 875 },
+    };
+    screen.addDisplay(laptop); // docked laptop: the external monitor is unplugged next
+    screen.removeDisplay(1);
+    expect(win.bounds).toEqual({ x: 1440 - 12 - 380, y: 875 - 12 - 150, width: 380, height: 150 });
+  });
+
+  it('a hidden toast stays hidden, and a destroyed one stops listening', () => {
+    const { toast, win } = createToast();
+    screen.changeDisplay(1, { workArea: { x: 0, y: 0, width: 1000, height: 700 } });
+    expect(win.called('setBounds')).toHaveLength(0);
+    toast.destroy();
+    expect(screen.listenerCount('display-metrics-changed')).toBe(0);
+  });
+});
+
+describe('the toast renderer, crashed or hung', () => {
+  const gone = (win: BrowserWindow) => win.contentsForTest.emit('render-process-gone', {}, { reason: 'crashed' });
+
+  it('is reloaded at most 3 times in 5 minutes; then the caller is told', () => {
+    const clock = new ManualClock();
+    let gaveUp = 0;
+    const { win } = createToast('linux', { clock, onGiveUp: () => gaveUp++ });
+    for (let i = 0; i < 4; i++) gone(win);
+    expect(win.called('loadFile')).toHaveLength(1 + 3);
+    expect(gaveUp).toBe(1);
+  });
+
+  it('crashes spread over time are each reloaded', () => {
+    const clock = new ManualClock();
+    const { win } = createToast('linux', { clock });
+    for (let i = 0; i < 5; i++) {
+      gone(win);
+      clock.advance(5 * 60_000);
+    }
+    expect(win.called('loadFile')).toHaveLength(1 + 5);
+  });
+
+  it('an unresponsive renderer is restarted unless it answers again', () => {
+    const clock = new ManualClock();
+    const { win } = createToast('linux', { clock });
+    win.contentsForTest.emit('unresponsive');
+    win.contentsForTest.emit('responsive');
+    clock.advance(60_000);
+    expect(win.called('loadFile')).toHaveLength(1);
+    win.contentsForTest.emit('unresponsive');
+    clock.advance(10_000);
+    expect(win.called('loadFile')).toHaveLength(2);
+  });
+});
 
 describe('the toast window', () => {
   it('is created frameless, transparent, always on top, unfocusable, off the taskbar, hidden and fixed-size', () => {
@@ -257,5 +346,40 @@ describe('the OS-notification fallback (native Wayland)', () => {
     expect(notificationContent(invitation({ from: { name: '', uri: 'tel:+15551234' } })).title).toBe(
       'Call from tel:+15551234',
     );
+  });
+});
+
+describe('the main window renderer', () => {
+  it('is reloaded at most 3 times in 5 minutes, so a page that dies while loading does not loop', () => {
+    const clock = new ManualClock();
+    new MainWindow({ pages: builtPages(), logger: recordingLogger(), isQuitting: () => false, clock });
+    const win = BrowserWindow.all.at(-1)!;
+    for (let i = 0; i < 10; i++) win.contentsForTest.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(win.called('loadFile')).toHaveLength(1 + 3);
+  });
+
+  it('a window asked to show before its page failed to load is still shown', async () => {
+    BrowserWindow.failingLoads.add('/opt/softphone/resources/app/out/renderer/index.html');
+    const mw = new MainWindow({ pages: builtPages(), logger: recordingLogger(), isQuitting: () => false });
+    const win = BrowserWindow.all.at(-1)!;
+    mw.show();
+    expect(win.visible).toBe(false);
+    await once(win.contentsForTest, 'did-fail-load');
+    expect(win.visible).toBe(true);
+  });
+});
+
+describe('destroyed windows', () => {
+  it('a destroyed toast or main window still answers webContents (Electron would throw on window.webContents)', () => {
+    const { toast, win } = createToast();
+    const mw = new MainWindow({ pages: builtPages(), logger: recordingLogger(), isQuitting: () => true });
+    toast.destroy();
+    mw.destroy();
+    expect(() => win.webContents).toThrow('Object has been destroyed');
+    expect(toast.webContents.isDestroyed()).toBe(true);
+    expect(mw.webContents.isDestroyed()).toBe(true);
+    toast.resize({ width: 380, height: 100 }); // late resize during quit: nothing happens
+    mw.show();
+    expect(win.called('setBounds')).toHaveLength(0);
   });
 });

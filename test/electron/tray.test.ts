@@ -242,10 +242,29 @@ describe('tray icon and tooltip', () => {
     expect(tray.image.path).toBe('/i/tray.png');
   });
 
-  it('a click on the icon (Windows, macOS) shows the main window', () => {
+  it('a left click on Windows shows the main window; the menu stays on the right button', () => {
+    Tray.platform = 'win32';
     const { actions, calls } = recordingActions();
-    new TrayController({ iconDir: '/i', actions, logger: recordingLogger() });
-    Tray.all[0]!.emit('click');
+    const tc = new TrayController({ iconDir: '/i', actions, logger: recordingLogger(), platform: 'win32' });
+    tc.update(snapshot());
+    Tray.all[0]!.userClick();
     expect(calls).toEqual([['showMainWindow']]);
+    expect(Tray.all[0]!.menusShown).toBe(0);
+  });
+
+  it('a click on macOS opens the menu only — it does not also raise the main window', () => {
+    Tray.platform = 'darwin';
+    const { actions, calls } = recordingActions();
+    const tc = new TrayController({ iconDir: '/i', actions, logger: recordingLogger(), platform: 'darwin' });
+    tc.update(snapshot());
+    Tray.all[0]!.userClick();
+    expect(Tray.all[0]!.menusShown).toBe(1);
+    expect(calls).toEqual([]);
+  });
+
+  it('the icons carry their @2x variants (HiDPI)', () => {
+    const assets = new URL('../../assets/', import.meta.url).pathname;
+    new TrayController({ iconDir: assets, actions: recordingActions().actions, logger: recordingLogger() });
+    expect(Tray.all[0]!.image.getScaleFactors()).toEqual([1, 2]);
   });
 });

@@ -73,11 +73,16 @@ describe('headless mode as a child process', () => {
     expect(sim.ucwa.applicationsDeleted()).toHaveLength(1);
   });
 
-  it('rings a Graph call with its 15 s window and rejects it busy with exactly one request', async () => {
+  it('rings a Graph call with its 13 s deadline and rejects it busy with exactly one request', async () => {
     // The simulator learns the receiver's address from the fixed port.
     const { clientSecret, ...graph } = demoGraphAccount(sim, await freeLoopbackPort(), { id: 'teams' });
     const c = start(
-      { accounts: [{ ...graph, clientSecretEnv: 'GRAPH_TEST_SECRET' }] },
+      // allowedTenants: the headless config takes the same account schema as the desktop.
+      {
+        accounts: [
+          { ...graph, allowedTenants: ['3c9e2f4a-7b1d-4e8f-9a6c-0d5b8e2f1a47'], clientSecretEnv: 'GRAPH_TEST_SECRET' },
+        ],
+      },
       { GRAPH_TEST_SECRET: clientSecret },
     );
     await c.next((e) => e.type === 'account' && e.accountId === 'teams' && e.state === 'connected');
@@ -94,7 +99,8 @@ describe('headless mode as a child process', () => {
       defaultDeclineReason: 'none',
       declineReasons: ['none', 'busy', 'forbidden'],
     });
-    expect(invitation.expiresAt).toBe(invitation.receivedAt + 15_000);
+    // Graph's 15 s window less the 2 s margin for delivery and the reject's trip.
+    expect(invitation.expiresAt).toBe(invitation.receivedAt + 13_000);
 
     c.send({ cmd: 'decline', id: invitation.id, reason: 'busy' });
     c.send({ cmd: 'decline', id: invitation.id, reason: 'busy' });

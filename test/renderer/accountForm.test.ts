@@ -56,6 +56,29 @@ describe('account form model', () => {
     });
   });
 
+  it('edits allowedTenants as a comma-separated list, and keeps the callback connection cap', () => {
+    const stored: AccountSummary = {
+      id: 'teams',
+      provider: 'graph',
+      tenantId: 't',
+      allowedTenants: ['a', 'b'],
+      clientId: 'c',
+      clientSecretEnv: 'GRAPH_SECRET',
+      callback: { port: 9443, maxConnections: 64 },
+      hasSecret: false,
+    };
+    const form = formFromAccount(stored);
+    expect(form.allowedTenants).toBe('a, b');
+    const built = buildSaveInput({ ...form, allowedTenants: 'a, b c;d' }, stored, new Set());
+    expect(built.ok && built.input.account).toMatchObject({
+      allowedTenants: ['a', 'b', 'c', 'd'],
+      callback: { port: 9443, maxConnections: 64 },
+    });
+    const cleared = buildSaveInput({ ...form, allowedTenants: ' ' }, stored, new Set());
+    expect(cleared.ok && 'allowedTenants' in cleared.input.account).toBe(false);
+    expect(fieldFor(['account', 'allowedTenants', 0])).toBe('allowedTenants');
+  });
+
   it('names the field when a carried-over value is invalid', () => {
     const stored: AccountSummary = {
       id: 'teams',

@@ -353,6 +353,7 @@ describe('toast window app', () => {
           ringtone: false,
           startAtLogin: false,
           shortcuts: DEFAULT_SHORTCUTS,
+          quickReplies: [],
         },
       }),
     );

@@ -7,6 +7,7 @@ import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach } from 'vitest';
 import {
+  DEFAULT_QUICK_REPLIES,
   CALL_DECLINE_REASONS,
   DEFAULT_SHORTCUTS,
   createBridge,
@@ -67,6 +68,7 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
       ringtone: true,
       startAtLogin: false,
       shortcuts: DEFAULT_SHORTCUTS,
+      quickReplies: [...DEFAULT_QUICK_REPLIES],
     },
     accountConfigs: [
       {
@@ -124,6 +126,10 @@ export function testBridge(snap: AppSnapshot = snapshot()): TestBridge {
     'softphone:simulate': () => undefined,
     'softphone:showMainWindow': () => undefined,
     'softphone:toastSize': () => undefined,
+    'softphone:reply': () => ({ status: 'sent' }),
+    'softphone:setForwarding': () => ({ ok: true }),
+    'softphone:refreshForwarding': () => undefined,
+    'softphone:composeReply': () => undefined,
   };
   t.bridge = createBridge({
     invoke: async (channel, payload) => {

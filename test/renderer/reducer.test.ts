@@ -85,6 +85,57 @@ describe('renderer reducer', () => {
     expect(s.toasts[0]).toMatchObject({ phase: 'declining', error: null });
   });
 
+  it('a forward in one batch of events: forwarding, failed, retried, ended — history names the target', () => {
+    const a = invitation({ provider: 'graph' });
+    const target = { label: 'Reception', phone: '+14255550100' };
+    const error = { status: 500, code: 'ServiceUnavailable', subcode: null, message: 'Graph failed.' };
+    let s = reduce(ready(), {
+      type: 'events',
+      now: NOW,
+      events: [
+        { type: 'invitation', invitation: a },
+        { type: 'forwardingCall', id: a.id, target },
+        { type: 'forwardFailed', id: a.id, error },
+      ],
+    });
+    expect(s.toasts[0]).toMatchObject({ phase: 'ringing', error, forwardTo: target });
+    s = reduce(s, { type: 'forwardRequested', id: a.id, target });
+    expect(s.toasts[0]).toMatchObject({ phase: 'forwarding', error: null, forwardTo: target });
+    s = reduce(s, {
+      type: 'events',
+      now: NOW,
+      events: [
+        { type: 'forwardingCall', id: a.id, target },
+        { type: 'ended', id: a.id, outcome: 'forwarded', invitation: a },
+      ],
+    });
+    expect(s.toasts).toEqual([]);
+    expect(s.history[0]).toEqual({
+      invitation: a,
+      outcome: 'forwarded',
+      endedAt: NOW,
+      declineReason: null,
+      forwardedTo: target,
+    });
+  });
+
+  it('a decline after a failed forward is a decline again (Retry declines, history has no target)', () => {
+    const a = invitation({ provider: 'graph' });
+    const target = { label: 'Reception', phone: '+14255550100' };
+    const error = { status: 500, code: 'ServiceUnavailable', subcode: null, message: 'Graph failed.' };
+    let s = run(
+      ready(),
+      ev({ type: 'invitation', invitation: a }),
+      ev({ type: 'forwardingCall', id: a.id, target }),
+      ev({ type: 'forwardFailed', id: a.id, error }),
+      ev({ type: 'declining', id: a.id, reason: 'busy' }),
+    );
+    expect(s.toasts[0]).toMatchObject({ phase: 'declining', reason: 'busy' });
+    expect(s.toasts[0]?.forwardTo).toBeUndefined();
+    s = run(s, ev({ type: 'ended', id: a.id, outcome: 'declined', invitation: a }));
+    expect(s.history[0]).toEqual({ invitation: a, outcome: 'declined', endedAt: NOW, declineReason: 'busy' });
+  });
+
   it('an ended event removes the toast and adds a history entry with the decline reason', () => {
     const a = invitation();
     const s = run(
@@ -162,8 +213,8 @@ describe('renderer reducer', () => {
       ev({ type: 'account', accountId: 'demo-ucwa', state: 'connected' }),
     );
     expect(s.accounts).toEqual([
-      { accountId: 'alice', provider: 'ucwa', state: 'error', error: err },
-      { accountId: 'demo-ucwa', provider: null, state: 'connected', error: null },
+      { accountId: 'alice', provider: 'ucwa', state: 'error', error: err, lastHeardAt: null },
+      { accountId: 'demo-ucwa', provider: null, state: 'connected', error: null, lastHeardAt: null },
     ]);
   });
 

@@ -69,6 +69,11 @@ export class HeadlessChild {
   kill(): void {
     this.proc.kill('SIGKILL');
   }
+
+  /** Sends a signal (SIGSTOP freezes the process as a sleeping laptop would; SIGCONT resumes it). */
+  signal(sig: NodeJS.Signals): void {
+    this.proc.kill(sig);
+  }
 }
 
 export const ofType = (type: string) => (e: Record<string, unknown>) => e.type === type;

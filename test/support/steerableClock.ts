@@ -66,6 +66,17 @@ export class SteerableClock implements Clock {
     this.frozenAt = end;
   }
 
+  /**
+   * A sleep of the machine: the wall clock jumps `ms` ahead, while pending timers (which run
+   * on a monotonic clock that stood still) are postponed by the same amount, so the first one
+   * fires with a wall-clock gap `ms` larger than its delay. Only while paused.
+   */
+  jump(ms: number): void {
+    if (this.frozenAt === null) throw new Error('SteerableClock: pause() before jump()');
+    this.frozenAt += ms;
+    for (const timer of this.timers.values()) timer.at += ms;
+  }
+
   /** Lets time run again from where it stands (real timers re-armed). */
   resume(): void {
     if (this.frozenAt === null) return;

@@ -159,12 +159,21 @@ export interface InvitationInput {
   from: Party;
   modality: Modality;
   receivedAt: number;
+  /** Kept of the window for delivery and the reject's own trip (default DECISION_MARGIN_MS). */
+  marginMs?: number;
   /** The reasons offered, default first. */
   declineReasons: readonly string[];
 }
 
 /** Graph's answer window: answer, reject or redirect within 15 s (PROTOCOL.md §1.4). */
 export const DECISION_WINDOW_MS = 15_000;
+/**
+ * The margin kept of that window (PROTOCOL.md §"Handling an incoming call" suggests ≤ 12 s for
+ * the UI): the invitation's `expiresAt` — the toast's countdown, and the last moment a reject
+ * is started — is receivedAt + 13 s, leaving 2 s for Microsoft's delivery delay and the
+ * reject's own trip.
+ */
+export const DECISION_MARGIN_MS = 2_000;
 
 export function invitationId(accountId: string, callId: string): string {
   return `${accountId}:${callId}`;
@@ -182,7 +191,7 @@ export function toInvitation(input: InvitationInput): Invitation {
     importance: 'normal',
     message: '',
     receivedAt: input.receivedAt,
-    expiresAt: input.receivedAt + DECISION_WINDOW_MS,
+    expiresAt: input.receivedAt + DECISION_WINDOW_MS - (input.marginMs ?? DECISION_MARGIN_MS),
     declineReasons: [...input.declineReasons],
     defaultDeclineReason: first ?? 'none',
   };

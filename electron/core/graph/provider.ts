@@ -16,9 +16,10 @@ import {
 } from '../provider.js';
 import { CallbackVerifier } from './jwt.js';
 import { parseNotifications, toInvitation, type CallEvent } from './notifications.js';
-import { CallbackReceiver, type NotificationContext } from './receiver.js';
+import { CallbackReceiver, type NotificationContext, type ReceiverLimits } from './receiver.js';
 import { rejectCall, rejectUrl } from './reject.js';
 import { forwardGraphCall } from './forward.js';
+import { accountTenants } from './tenants.js';
 import { GraphTokenError, GraphTokens, type ReadFile } from './tokens.js';
 
 export interface GraphDeps {
@@ -32,6 +33,12 @@ export interface GraphDeps {
   readFile?: ReadFile;
   /** Callback receiver body limit in bytes (default 256 KiB). */
   maxBodyBytes?: number;
+  /** Callback receiver connection limits (account.callback.maxConnections wins for the cap). */
+  receiverLimits?: ReceiverLimits;
+  /** Unknown-`kid` re-fetch cooldown of the notification keys (default 5 s). */
+  keyCooldownMs?: number;
+  /** Margin kept of Graph's 15 s window (default 2 s): a reject must start by receivedAt + 13 s. */
+  decisionMarginMs?: number;
 }
 
 interface CallEntry {
@@ -74,6 +81,11 @@ export class GraphProvider implements Provider {
     return this.receiver?.url ?? null;
   }
 
+  /** clock.now() of the next token attempt or refresh (status display and tests), or null. */
+  get nextTokenAttemptAt(): number | null {
+    return this.tokens?.nextAttemptAt ?? null;
+  }
+
   async start(sink: ProviderSink): Promise<void> {
     this.sink = sink;
     this.connected = false;
@@ -84,12 +96,18 @@ export class GraphProvider implements Provider {
       fetch: deps.fetch,
       clock: deps.clock,
       logger: this.log,
+      keyCooldownMs: deps.keyCooldownMs,
     });
     this.receiver = new CallbackReceiver({
       host: account.callback.host,
       port: account.callback.port,
       path: account.callback.path,
       maxBodyBytes: deps.maxBodyBytes,
+      limits: {
+        ...deps.receiverLimits,
+        maxConnections: account.callback.maxConnections ?? deps.receiverLimits?.maxConnections,
+      },
+      tenants: accountTenants(account),
       verifier: this.verifier,
       onNotification: (body, ctx) => this.onNotification(body, ctx),
       clock: deps.clock,
@@ -119,25 +137,31 @@ export class GraphProvider implements Provider {
       return;
     }
     // Keys and token in the background: start() only reports that connecting is under way.
-    void this.verifier.warmUp().catch((err: unknown) =>
-      this.log.warn('could not load the notification signing keys yet (will retry on the first notification)', {
-        err,
-      }),
-    );
+    // A failed key warm-up is retried with backoff (and on the first notification).
+    this.verifier.startWarming();
     void this.tokens.start().catch((err: unknown) => {
       // onStatus already reported it; the token source retries on its own timer.
       if (!(err instanceof GraphTokenError)) this.log.error('token warm-up failed', { err });
     });
   }
 
-  wake(_reason: WakeReason): void {
-    // Filled in by the recovery work (issues 7 and 8).
+  /**
+   * After a sleep, an unlock or the network coming back: refresh the token (when it is
+   * missing, failing or close to expiry) and the notification keys in the background, so the
+   * first call afterwards is not slowed by either. Returns at once.
+   */
+  wake(reason: WakeReason): void {
+    if (!this.sink) return;
+    this.log.info('wake: refreshing the Graph token and notification keys', { reason });
+    this.tokens?.wake();
+    this.verifier?.refreshInBackground();
   }
 
   async stop(): Promise<void> {
     this.sink = null;
     this.connected = false;
     this.tokens?.stop();
+    this.verifier?.stop();
     for (const entry of this.calls.values()) this.deps.clock.clearTimeout(entry.cleanup);
     this.calls.clear();
     const receiver = this.receiver;
@@ -216,6 +240,7 @@ export class GraphProvider implements Provider {
           from: ev.from,
           modality: ev.modality,
           receivedAt: ctx.receivedAt,
+          marginMs: this.deps.decisionMarginMs,
           declineReasons: [def, ...GRAPH_REJECT_REASONS.filter((r) => r !== def)],
         });
         const expiresAt = invitation.expiresAt ?? ctx.receivedAt;

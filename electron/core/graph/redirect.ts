@@ -5,14 +5,16 @@
  * with `{"targets":[invitationParticipantInfo]}` — one target, so Graph forwards rather than
  * simul-rings — whose identitySet holds `user: {id}` or `phone: {id}` (E.164).
  *
- * It is the same request inside the same 15 s window as reject, so it reuses reject.ts's
- * request/retry loop: 200/202/204 = done, 404 = the call is gone, 429/5xx/network retried only
- * while the window allows, 401 once with a fresh token, other 4xx fail with Graph's words.
+ * It is the same kind of request inside the same decision window as reject, so it goes through
+ * callAction.ts (shared with reject): 200/202/204 = done, 404 = the call is gone, 429/5xx/network
+ * retried only while the window allows (a request still in flight at the deadline is abandoned),
+ * 401 once with a fresh token, other 4xx fail with Graph's words.
  */
 import type { GraphAccount } from '../config.js';
 import type { ForwardTarget } from '../invitation.js';
 import type { DeclineResult } from '../provider.js';
-import { rejectCall, rejectUrl, type RejectDeps } from './reject.js';
+import { postCallAction, type CallActionDeps } from './callAction.js';
+import { rejectUrl } from './reject.js';
 
 /** The redirect URL beside the account's reject URL (same version and path family). */
 export function redirectUrl(
@@ -34,8 +36,8 @@ export function invitationParticipantInfo(target: ForwardTarget): Record<string,
   };
 }
 
-export function redirectBody(target: ForwardTarget): string {
-  return JSON.stringify({ targets: [invitationParticipantInfo(target)] });
+export function redirectBody(target: ForwardTarget): { targets: Record<string, unknown>[] } {
+  return { targets: [invitationParticipantInfo(target)] };
 }
 
 export interface RedirectRequest {
@@ -45,12 +47,9 @@ export interface RedirectRequest {
   deadline: number | null;
 }
 
-export async function redirectCall(req: RedirectRequest, deps: RejectDeps): Promise<DeclineResult> {
-  const result = await rejectCall(
-    { url: req.url, reason: '', body: redirectBody(req.target), deadline: req.deadline },
-    { ...deps, logger: deps.logger.child('redirect') },
+export function redirectCall(req: RedirectRequest, deps: CallActionDeps): Promise<DeclineResult> {
+  return postCallAction(
+    { action: 'forward', url: req.url, body: redirectBody(req.target), deadline: req.deadline },
+    deps,
   );
-  if (result.ok) return result;
-  // The shared loop words its failures for a reject; this was a forward.
-  return { ...result, error: { ...result.error, message: result.error.message.replace(/\breject\b/g, 'forward') } };
 }

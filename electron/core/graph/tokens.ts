@@ -10,6 +10,20 @@
  * authority) the OpenID configuration is read here, through the same fetch, and handed to
  * msal as `authorityMetadata` with the host in `knownAuthorities`, so msal performs no
  * instance discovery against login.microsoftonline.com.
+ *
+ * **Outages heal in seconds.** msal-node remembers a 429/5xx answer of the token endpoint in
+ * its client's cache (msal-common ThrottlingUtils: keyed by the request's thumbprint, for
+ * Retry-After seconds or 60 s without one, capped at an hour, on the wall clock) and answers
+ * every request inside that window locally with the old error — so retries at +5/+20/+50 s
+ * never reached Entra, and the account came back ~95 s after Entra did. msal-node 7 offers no
+ * option to bypass that cache (`skipCache` skips only the token cache) and no public way to
+ * clear it. So: when Entra answered 429/5xx, the next attempt is made with a **fresh client**
+ * (its throttle cache is empty; the token is held here, not in msal's cache, so nothing is
+ * lost), a Retry-After that Entra sent is honoured on our own clock (nothing is sent before
+ * it), and without one the retries come quickly (1, 2, 4, 8, then every 10 s, with jitter).
+ * Errors say what happened: "Microsoft Entra refused the token request (code)", "could not
+ * reach Microsoft Entra" (network, 5xx) and "waiting before asking Microsoft Entra again
+ * (throttled until HH:MM:SS)".
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile as fsReadFile } from 'node:fs/promises';
@@ -24,6 +38,7 @@ import {
 import { isAllowedUrl, isLoopbackHost, type GraphAccount } from '../config.js';
 import type { Clock, Fetch, Logger, SecretStore, TimerHandle } from '../deps.js';
 import type { AccountError } from '../provider.js';
+import { retryAfterMs } from './callAction.js';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
@@ -58,7 +73,7 @@ export interface TokenDeps {
 
 export class GraphTokenError extends Error {
   constructor(
-    readonly code: 'NoCredential' | 'BadCertificate' | 'AuthorityUnavailable' | 'TokenRequestFailed',
+    readonly code: 'NoCredential' | 'BadCertificate' | 'AuthorityUnavailable' | 'TokenRequestFailed' | 'Throttled',
     message: string,
     readonly status: number | null = null,
   ) {
@@ -83,8 +98,20 @@ interface Held {
 
 /** A token is used only while it has at least this long to live. */
 const MIN_REMAINING_MS = 30_000;
-/** Retry delays after a failed acquisition (the last one repeats). */
-const RETRY_DELAYS_MS = [5_000, 15_000, 30_000, 60_000, 300_000];
+/** Retry delays while Entra is unreachable or failing (5xx), the last repeats; ±10 % jitter. */
+const TRANSIENT_RETRY_MS = [1_000, 2_000, 4_000, 8_000, 10_000];
+/** Retry delays after Entra refused (a configuration problem: secret, certificate, app id). */
+const REFUSED_RETRY_MS = [30_000, 60_000, 300_000];
+/** msal caps a Retry-After at an hour; so do we. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+/** On wake, a token with less than this left is replaced at once. */
+const WAKE_REFRESH_BELOW_MS = 10 * 60_000;
+
+/** What the token endpoint answered to the last request (seen by our network module). */
+interface TokenResponseSeen {
+  status: number;
+  retryAfter: string | null;
+}
 
 export class GraphTokens {
   private app: ConfidentialClientApplication | null = null;
@@ -94,6 +121,13 @@ export class GraphTokens {
   private timer: TimerHandle | null = null;
   private failures = 0;
   private stopped = false;
+  /** Entra answered 429/5xx: msal's client now holds a throttle entry; use a fresh one. */
+  private clientThrottled = false;
+  /** clock.now() before which Entra asked not to be asked again (its Retry-After). */
+  private throttledUntil = 0;
+  private lastError: GraphTokenError | null = null;
+  private lastResponse: TokenResponseSeen | null = null;
+  private authorityMetadata: string | null = null;
   private readonly log: Logger;
   private readonly readFile: ReadFile;
 
@@ -142,18 +176,38 @@ export class GraphTokens {
     return (await this.refresh(force)).accessToken;
   }
 
+  /** clock.now() of the next scheduled attempt or refresh, or null. */
+  nextAttemptAt: number | null = null;
+
+  /**
+   * After a wake: the timers may have slept with the machine, so a token that is missing,
+   * failing or close to expiry is fetched again now, in the background. Never throws.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    const remaining = this.held ? this.held.expiresAt - this.deps.clock.now() : 0;
+    if (this.held && this.failures === 0 && remaining > WAKE_REFRESH_BELOW_MS) {
+      this.scheduleRefresh(this.held);
+      return;
+    }
+    if (this.deps.clock.now() < this.throttledUntil) return; // the retry timer waits for it
+    this.refresh(true).catch(() => this.scheduleRetry());
+  }
+
   private refresh(skipCache: boolean): Promise<Held> {
     if (!this.inflight) {
       this.inflight = this.acquire(skipCache)
         .then((held) => {
           this.held = held;
           this.failures = 0;
+          this.lastError = null;
           this.scheduleRefresh(held);
           this.onStatus({ ok: true });
           return held;
         })
         .catch((err: unknown) => {
           const e = toTokenError(err, this.authority);
+          this.lastError = e;
           this.log.warn('could not get a Graph token', { code: e.code, message: e.message });
           if (!this.warm) this.onStatus({ ok: false, error: e.toAccountError() });
           throw e;
@@ -166,9 +220,28 @@ export class GraphTokens {
   }
 
   private async acquire(skipCache: boolean): Promise<Held> {
+    const now = this.deps.clock.now();
+    if (now < this.throttledUntil) {
+      throw new GraphTokenError(
+        'Throttled',
+        `waiting before asking Microsoft Entra again (throttled until ${clockTime(this.throttledUntil)})`,
+        429,
+      );
+    }
+    if (this.clientThrottled) {
+      // msal would answer from its throttle cache without asking Entra: start afresh.
+      this.app = null;
+      this.clientThrottled = false;
+    }
     const app = await this.application();
     const realBefore = Date.now();
-    const result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], skipCache });
+    this.lastResponse = null;
+    let result: Awaited<ReturnType<ConfidentialClientApplication['acquireTokenByClientCredential']>>;
+    try {
+      result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], skipCache });
+    } catch (err) {
+      throw this.classify(err);
+    }
     if (!result?.accessToken) {
       throw new GraphTokenError('TokenRequestFailed', 'the token endpoint answered without an access token');
     }
@@ -185,21 +258,76 @@ export class GraphTokens {
     const lifetime = held.expiresAt - this.deps.clock.now();
     // Refresh 5 minutes before expiry (or half-way through a short lifetime).
     const wait = Math.max(1_000, lifetime - Math.min(5 * 60_000, lifetime / 2));
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = null;
-      this.refresh(true).catch(() => this.scheduleRetry());
-    }, wait);
+    this.arm(wait, () => this.refresh(true).catch(() => this.scheduleRetry()));
   }
 
   private scheduleRetry(): void {
     if (this.stopped) return;
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
-    const wait = RETRY_DELAYS_MS[Math.min(this.failures, RETRY_DELAYS_MS.length - 1)] ?? 300_000;
+    const code = this.lastError?.code;
+    let wait: number;
+    if (code === 'Throttled' && this.throttledUntil > this.deps.clock.now()) {
+      wait = this.throttledUntil - this.deps.clock.now();
+    } else if (code === 'AuthorityUnavailable' || code === 'Throttled') {
+      const base = TRANSIENT_RETRY_MS[Math.min(this.failures, TRANSIENT_RETRY_MS.length - 1)] ?? 10_000;
+      wait = Math.round(base * (0.9 + Math.random() * 0.2));
+    } else {
+      wait = REFUSED_RETRY_MS[Math.min(this.failures, REFUSED_RETRY_MS.length - 1)] ?? 300_000;
+    }
     this.failures++;
+    this.arm(wait, () => this.refresh(true).catch(() => this.scheduleRetry()));
+  }
+
+  private arm(wait: number, fn: () => void): void {
+    if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
+    this.nextAttemptAt = this.deps.clock.now() + wait;
     this.timer = this.deps.clock.setTimeout(() => {
       this.timer = null;
-      this.refresh(true).catch(() => this.scheduleRetry());
+      this.nextAttemptAt = null;
+      fn();
     }, wait);
+  }
+
+  /** Names what happened, from what the token endpoint answered (if it was reached at all). */
+  private classify(err: unknown): GraphTokenError {
+    if (err instanceof GraphTokenError) return err;
+    const seen = this.lastResponse;
+    const e = err as { errorCode?: string; errorMessage?: string; errorNo?: string; message?: string };
+    if (!seen) {
+      if (e.errorCode === 'network_error' || (err as Error | null)?.name !== 'ServerError') {
+        return new GraphTokenError(
+          'AuthorityUnavailable',
+          `could not reach Microsoft Entra at ${this.authority} to get a token (network error); retrying`,
+        );
+      }
+      // msal answered from its own throttle cache (an earlier client's entry): Entra was not asked.
+      this.clientThrottled = true;
+      return new GraphTokenError('Throttled', 'waiting before asking Microsoft Entra again (throttled by msal)', 429);
+    }
+    const retryAfter = retryAfterMs(seen.retryAfter, this.deps.clock.now());
+    if (seen.status === 429 || seen.status >= 500 || retryAfter !== null) this.clientThrottled = true;
+    if (retryAfter !== null && retryAfter > 0) {
+      this.throttledUntil = this.deps.clock.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS);
+      return new GraphTokenError(
+        'Throttled',
+        `Microsoft Entra answered HTTP ${seen.status}; waiting before asking Microsoft Entra again (throttled until ${clockTime(this.throttledUntil)})`,
+        seen.status,
+      );
+    }
+    const detail = firstLine(e.errorMessage || e.message || String(err));
+    if (seen.status >= 500 || seen.status === 429) {
+      return new GraphTokenError(
+        'AuthorityUnavailable',
+        `could not reach Microsoft Entra: it answered HTTP ${seen.status}${e.errorCode ? ` (${e.errorCode})` : ''}; retrying`,
+        seen.status,
+      );
+    }
+    const code = [e.errorNo ? `AADSTS${e.errorNo}` : null, e.errorCode || null].filter(Boolean).join(' ');
+    return new GraphTokenError(
+      'TokenRequestFailed',
+      `Microsoft Entra refused the token request${code ? ` (${code})` : ''}: ${detail}`,
+      seen.status,
+    );
   }
 
   private application(): Promise<ConfidentialClientApplication> {
@@ -233,8 +361,9 @@ export class GraphTokens {
 
     const authorityUrl = new URL(this.authority);
     if (!MICROSOFT_AUTHORITY_HOSTS.has(authorityUrl.hostname.toLowerCase())) {
-      const metadata = await this.readAuthorityMetadata();
-      auth.authorityMetadata = JSON.stringify(metadata);
+      // Read once: a fresh client after throttling must not depend on the authority again.
+      this.authorityMetadata ??= JSON.stringify(await this.readAuthorityMetadata());
+      auth.authorityMetadata = this.authorityMetadata;
       auth.knownAuthorities = [authorityUrl.host];
       if (authorityUrl.protocol === 'http:' && isLoopbackHost(authorityUrl.hostname)) {
         // msal insists on an https authority *name*; every request goes to the endpoints in
@@ -248,7 +377,9 @@ export class GraphTokens {
     return new ConfidentialClientApplication({
       auth,
       system: {
-        networkClient: fetchNetworkModule(this.deps.fetch),
+        networkClient: fetchNetworkModule(this.deps.fetch, 10_000, (status, headers) => {
+          this.lastResponse = { status, retryAfter: headers['retry-after'] ?? null };
+        }),
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
@@ -355,7 +486,12 @@ export class GraphTokens {
 }
 
 /** msal's INetworkModule over the injected fetch. */
-export function fetchNetworkModule(fetch: Fetch, defaultTimeoutMs = 10_000): INetworkModule {
+export function fetchNetworkModule(
+  fetch: Fetch,
+  defaultTimeoutMs = 10_000,
+  /** Told the status and headers of every POST answer (the token endpoint's). */
+  onPostResponse: (status: number, headers: Record<string, string>) => void = () => {},
+): INetworkModule {
   const send = async <T>(
     url: string,
     method: 'GET' | 'POST',
@@ -373,6 +509,7 @@ export function fetchNetworkModule(fetch: Fetch, defaultTimeoutMs = 10_000): INe
     res.headers.forEach((v, k) => {
       headers[k] = v;
     });
+    if (method === 'POST') onPostResponse(res.status, headers);
     const text = await res.text();
     let body: unknown;
     try {
@@ -390,20 +527,29 @@ export function fetchNetworkModule(fetch: Fetch, defaultTimeoutMs = 10_000): INe
 
 function toTokenError(err: unknown, authority: string): GraphTokenError {
   if (err instanceof GraphTokenError) return err;
-  const e = err as { errorCode?: string; errorMessage?: string; message?: string; status?: number };
+  const e = err as { errorCode?: string; errorMessage?: string; message?: string };
   if (e.errorCode === 'network_error') {
-    // msal's own text is only a link; nobody refused anything: the authority was not reached.
     return new GraphTokenError(
       'AuthorityUnavailable',
       `could not reach Microsoft Entra at ${authority} to get a token (network error); retrying`,
     );
   }
-  const detail = e.errorMessage || e.message || String(err);
-  // AADSTS messages carry trace ids and timestamps after the first line; keep the sentence.
-  const firstLine = detail.split(/\r?\n/)[0]?.trim() ?? detail;
   return new GraphTokenError(
     'TokenRequestFailed',
-    `Microsoft Entra refused the token request${e.errorCode ? ` (${e.errorCode})` : ''}: ${firstLine}`,
-    typeof e.status === 'number' ? e.status : null,
+    `Microsoft Entra refused the token request${e.errorCode ? ` (${e.errorCode})` : ''}: ${firstLine(e.errorMessage || e.message || String(err))}`,
   );
+}
+
+/**
+ * The sentence of an Entra error: msal wraps it as "Error(s): … - Description: <text> -
+ * Correlation ID: …", and AADSTS texts carry trace ids and timestamps after the first line.
+ */
+function firstLine(detail: string): string {
+  const described = / - Description: ([\s\S]*?)(?: - Correlation ID:|$)/.exec(detail)?.[1] ?? detail;
+  return described.split(/\r?\n/)[0]?.trim() ?? described;
+}
+
+/** HH:MM:SS (local time) of a clock.now() value. */
+function clockTime(at: number): string {
+  return new Date(at).toTimeString().slice(0, 8);
 }

@@ -175,6 +175,11 @@ export interface TokenCacheOptions {
   timeoutMs?: number;
 }
 
+/** A grant the token endpoint refused for the credentials themselves (not a server failure). */
+export function isRefusedGrant(status: number, error: string | null): boolean {
+  return error === 'invalid_grant' || ((status === 400 || status === 401) && error !== 'server_error');
+}
+
 /**
  * Tokens per token endpoint. A token is re-granted (there is no refresh token: "refresh"
  * means running the grant again) when it is invalidated after a 401 or when less than a
@@ -183,6 +188,8 @@ export interface TokenCacheOptions {
 export class TokenCache {
   private readonly tokens = new Map<string, Token>();
   private readonly inflight = new Map<string, Promise<Token>>();
+  /** Set once a token endpoint refused the password: it is never sent again until `allowRetry()`. */
+  private refusal: UcwaError | null = null;
 
   constructor(private readonly opts: TokenCacheOptions) {}
 
@@ -190,7 +197,18 @@ export class TokenCache {
   async get(tokenUrl: string, signal?: AbortSignal): Promise<Token> {
     const t = this.tokens.get(tokenUrl);
     if (t && !this.isStale(t)) return t;
+    if (this.refusal) throw this.refusal;
     return this.grant(tokenUrl, signal);
+  }
+
+  /** The token endpoint refused the password (400/401, invalid_grant); null while it has not. */
+  get refused(): UcwaError | null {
+    return this.refusal;
+  }
+
+  /** The user changed the password or asked to retry: the next grant may send it again. */
+  allowRetry(): void {
+    this.refusal = null;
   }
 
   /** The cached token if it is still fresh, without granting. */
@@ -273,13 +291,18 @@ export class TokenCache {
           ? `The sign-in server answered HTTP ${res.status}; it will be tried again later.`
           : `The sign-in server refused the request (HTTP ${res.status}).`);
       log.warn('sign-in token refused', { endpoint: tokenUrl, status: res.status, error });
-      throw new UcwaError(
-        res.status,
-        error === 'invalid_grant' ? 'InvalidCredentials' : 'AuthenticationFailed',
-        error,
-        msg,
-        transient,
-      );
+      if (isRefusedGrant(res.status, error)) {
+        // Directory lockout: the same password is not sent again until the user acts.
+        this.refusal = new UcwaError(
+          res.status,
+          'InvalidCredentials',
+          error,
+          'The server refused the password (user name or password is wrong). It will not be sent again until you change it or retry.',
+        );
+        this.tokens.clear();
+        throw this.refusal;
+      }
+      throw new UcwaError(res.status, 'AuthenticationFailed', error, msg, true);
     }
     const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
     if (!accessToken || /[\r\n]/.test(accessToken)) {

@@ -43,8 +43,12 @@ export async function sendDecline(
     const parsed = parseErrorBody(res.text, res.headers.get('content-type'));
     const error = toDeclineError(res.status, parsed);
     log.warn('decline refused', { status: res.status, code: error.code, subcode: error.subcode });
-    // 404: the invitation (or the whole session) no longer exists; it cannot ring on.
-    return res.status === 404 ? { ok: false, error, endAs: 'gone' } : { ok: false, error };
+    // 404, or 410 for a lost application (InactiveApplicationExpired): the invitation (or the
+    // whole session) no longer exists; it cannot ring on. Other 410s (CannotRedirect) may pass.
+    const gone =
+      res.status === 404 ||
+      (res.status === 410 && (!parsed?.subcode || parsed.subcode === 'InactiveApplicationExpired'));
+    return gone ? { ok: false, error, endAs: 'gone' } : { ok: false, error };
   } catch (err) {
     if (err instanceof NetworkError) {
       return {

@@ -8,9 +8,14 @@
  *   are handled strictly one after another, events in array order.
  * - The client read timeout is the server `timeout` plus a minute.
  * - 409 PGetReplaced on our newest P-GET → conflict (another instance), stop.
- *   404 → the application is gone: the owner re-creates it. 410 → fatal, stop.
- *   401 → the http layer re-grants and retries the same URL.
- *   5xx / network / anything else → backoff with jitter, same URL.
+ *   404, 410 InactiveApplicationExpired → the application is gone: the owner re-creates it.
+ *   Other 410s → stop; the owner surfaces them and retries slowly.
+ *   401 → the http layer re-grants and retries the same URL once; a 401 after that fresh
+ *   grant is retried with backoff (a new grant each time). A refused password stops the loop.
+ *   403/502 that persist → the owner redoes discovery.
+ *   5xx / network / anything else → backoff with jitter (quick first tries, capped ~10 s), same URL.
+ * - `kick()` (wake): the held P-GET may be a dead connection: it is abandoned (aborted) and the
+ *   same URL asked again at once (the ack did not advance); a backoff wait ends at once.
  */
 import type { Clock, Logger, TimerHandle } from '../deps.js';
 import type { AccountError } from '../provider.js';
@@ -20,16 +25,21 @@ import { AbortedError, NetworkError, type HttpResult, type UcwaHttp } from './ht
 import { appendQuery, describeHref } from './links.js';
 
 export interface BackoffOptions {
-  /** First delay, ms (default 1000). */
+  /** First delay, ms (default 500: the first retry comes after 250..500 ms). */
   baseMs?: number;
-  /** Largest delay, ms (default 60 000). */
+  /** Largest delay, ms (default 10 000: a phone must ring soon after the server is back). */
   capMs?: number;
 }
 
+export const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 } as const;
+
+/** How many 403/502 answers in a row make the owner redo discovery. */
+export const REDISCOVER_AFTER = 3;
+
 /** Exponential backoff with "equal jitter": half fixed, half random; capped. */
 export function backoffDelay(attempt: number, random: () => number, o: BackoffOptions = {}): number {
-  const base = o.baseMs ?? 1000;
-  const cap = o.capMs ?? 60_000;
+  const base = o.baseMs ?? DEFAULT_BACKOFF.baseMs;
+  const cap = o.capMs ?? DEFAULT_BACKOFF.capMs;
   const d = Math.min(cap, base * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
   const raw = random();
   const r = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0.5;
@@ -43,9 +53,17 @@ export interface EventChannelHandlers {
   onTrouble(error: AccountError, delayMs: number): void;
   /** A P-GET succeeded after trouble. */
   onRecovered(): void;
-  /** The application no longer exists (404): the owner re-creates it; this loop has ended. */
+  /** A P-GET (or its answer) arrived: the server was heard from. */
+  onHeard?(): void;
+  /** A retry (after trouble) or a wake re-issued the P-GET: the owner may probe the session. */
+  onReissued?(why: 'retry' | 'wake'): void;
+  /** The application no longer exists (404, 410 InactiveApplicationExpired): the owner re-creates it; this loop has ended. */
   onApplicationGone(error: AccountError): void;
-  /** The loop cannot go on (409 PGetReplaced, 410, sign-in refused); it has ended. */
+  /** 403/502 persisted: the server's address may have changed; the owner redoes discovery; this loop has ended. */
+  onRediscover?(error: AccountError): void;
+  /** The password was refused: nothing may be sent until the user acts; this loop has ended. */
+  onRefused?(error: AccountError): void;
+  /** The loop cannot go on (409 PGetReplaced, other 410s); it has ended. */
   onFatal(error: AccountError): void;
 }
 
@@ -65,7 +83,9 @@ type PollOutcome =
   | { type: 'retry'; error: AccountError }
   | { type: 'gone'; error: AccountError }
   | { type: 'fatal'; error: AccountError }
+  | { type: 'refused'; error: AccountError }
   | { type: 'conflict'; error: AccountError; generation: number }
+  | { type: 'kicked' }
   | { type: 'aborted' };
 
 interface Poll {
@@ -81,6 +101,13 @@ export class EventChannel {
   private backoffTimer: TimerHandle | null = null;
   private backoffWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
+  /** Consecutive failures (drives the backoff; 0 after a good answer). */
+  private failures = 0;
+  /** The owner was told of trouble and not yet of recovery (one 'reconnecting' per outage). */
+  private troubled = false;
+  /** Aborts the P-GET in flight (a wake abandons it; the loop asks again). */
+  private pollAbort: AbortController | null = null;
+  private kicked = false;
 
   constructor(private readonly o: EventChannelOptions) {}
 
@@ -109,6 +136,31 @@ export class EventChannel {
     this.backoffWake?.();
   }
 
+  /**
+   * The owner saw the server answer (a probe of the application after a re-issued P-GET, which
+   * the server may hold for minutes): the outage is over.
+   */
+  confirmHealthy(): void {
+    if (this.stopped || !this.troubled) return;
+    this.troubled = false;
+    this.o.handlers.onRecovered();
+  }
+
+  /**
+   * Wake: abandon the P-GET in flight (it may be a dead connection) and ask the same URL again
+   * at once; a backoff wait ends now. No-op once stopped.
+   */
+  kick(): void {
+    if (this.stopped) return;
+    this.kicked = true;
+    this.pollAbort?.abort();
+    if (this.backoffTimer !== null) this.o.clock.clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+    const wake = this.backoffWake;
+    this.backoffWake = null;
+    wake?.();
+  }
+
   get isStopped(): boolean {
     return this.stopped;
   }
@@ -122,33 +174,53 @@ export class EventChannel {
     const { handlers, log } = this.o;
     let url = startUrl;
     let pending = first;
-    let failures = 0;
+    let gatewayFailures = 0;
+    const retry = async (error: AccountError): Promise<void> => {
+      this.failures++;
+      const delay = this.delay(this.failures);
+      // One 'reconnecting' per outage: the owner is told on the first failure only.
+      if (!this.troubled) {
+        this.troubled = true;
+        handlers.onTrouble(error, delay);
+      }
+      log.warn('P-GET failed; retrying the same URL', { code: error.code, status: error.status, delayMs: delay });
+      await this.wait(delay);
+      if (this.stopped) return;
+      pending = this.poll(url);
+      // The server may hold a good P-GET for minutes: after a network failure or a wake the
+      // owner probes the session to learn sooner that the outage is over.
+      if (this.takeKick()) handlers.onReissued?.('wake');
+      else if (error.status === null) handlers.onReissued?.('retry');
+    };
     while (!this.stopped) {
       const out = await pending.outcome;
       if (this.stopped || out.type === 'aborted') return;
+      if (out.type !== 'kicked' && out.type !== 'retry') handlers.onHeard?.();
+      if (out.type === 'retry' && out.error.status !== null) handlers.onHeard?.();
       switch (out.type) {
+        case 'kicked':
+          this.takeKick();
+          log.info('wake: the held P-GET was abandoned; asking the same URL again');
+          pending = this.poll(url);
+          handlers.onReissued?.('wake');
+          continue;
         case 'ok': {
+          gatewayFailures = 0;
           const batch = parseEventBatch(out.res.json ?? out.res.text, url);
           if (batch.problems.length)
             log.warn('skipped malformed parts of an event batch', { problems: batch.problems });
           if (!batch.continuation) {
-            failures++;
-            const delay = this.delay(failures);
-            handlers.onTrouble(
-              {
-                status: out.res.status,
-                code: 'MalformedEvents',
-                subcode: null,
-                message: 'The server sent an unreadable event batch; asking again.',
-              },
-              delay,
-            );
-            await this.wait(delay);
-            pending = this.poll(url);
+            await retry({
+              status: out.res.status,
+              code: 'MalformedEvents',
+              subcode: null,
+              message: 'The server sent an unreadable event batch; asking again.',
+            });
             continue;
           }
-          if (failures > 0) {
-            failures = 0;
+          this.failures = 0;
+          if (this.troubled) {
+            this.troubled = false;
             handlers.onRecovered();
           }
           if (batch.continuation.kind !== 'next') log.info(`event channel: ${batch.continuation.kind}`);
@@ -163,16 +235,14 @@ export class EventChannel {
           continue;
         }
         case 'retry': {
-          failures++;
-          const delay = this.delay(failures);
-          log.warn('P-GET failed; retrying the same URL', {
-            code: out.error.code,
-            status: out.error.status,
-            delayMs: delay,
-          });
-          handlers.onTrouble(out.error, delay);
-          await this.wait(delay);
-          pending = this.poll(url);
+          if (out.error.status === 403 || out.error.status === 502) {
+            if (++gatewayFailures >= REDISCOVER_AFTER && handlers.onRediscover) {
+              this.stopped = true;
+              handlers.onRediscover(out.error);
+              return;
+            }
+          } else gatewayFailures = 0;
+          await retry(out.error);
           continue;
         }
         case 'conflict':
@@ -184,12 +254,22 @@ export class EventChannel {
           this.stopped = true;
           handlers.onApplicationGone(out.error);
           return;
+        case 'refused':
+          this.stopped = true;
+          (handlers.onRefused ?? handlers.onFatal)(out.error);
+          return;
         case 'fatal':
           this.stopped = true;
           handlers.onFatal(out.error);
           return;
       }
     }
+  }
+
+  private takeKick(): boolean {
+    const k = this.kicked;
+    this.kicked = false;
+    return k;
   }
 
   private delay(failures: number): number {
@@ -213,16 +293,19 @@ export class EventChannel {
     let markIssued!: () => void;
     const issued = new Promise<void>((r) => (markIssued = r));
     const target = appendQuery(url, { timeout: this.o.timeoutSec });
+    const pollAbort = new AbortController();
+    this.pollAbort = pollAbort;
     const outcome = this.o.http
       .request('GET', target, {
-        signal: this.abort.signal,
+        signal: AbortSignal.any([this.abort.signal, pollAbort.signal]),
         timeoutMs: (this.o.timeoutSec + 60) * 1000,
         onIssued: markIssued,
       })
       .then(
         (res) => classify(res, generation),
         (err: unknown): PollOutcome => {
-          if (err instanceof AbortedError || this.stopped) return { type: 'aborted' };
+          if (this.stopped) return { type: 'aborted' };
+          if (err instanceof AbortedError) return pollAbort.signal.aborted ? { type: 'kicked' } : { type: 'aborted' };
           if (err instanceof NetworkError) {
             return {
               type: 'retry',
@@ -236,7 +319,10 @@ export class EventChannel {
           }
           if (err instanceof UcwaError) {
             const e = err.toAccountError();
-            return err.transient ? { type: 'retry', error: e } : { type: 'fatal', error: e };
+            if (err.code === 'InvalidCredentials' || err.code === 'NoPassword') return { type: 'refused', error: e };
+            // Anything else on the way to an answer (a sign-in server hiccup, an unsafe link is
+            // not among them: it is fatal) is asked again later.
+            return err.code === 'UnsafeLink' ? { type: 'fatal', error: e } : { type: 'retry', error: e };
           }
           return {
             type: 'fatal',
@@ -256,8 +342,15 @@ function classify(res: HttpResult, generation: number): PollOutcome {
   const error = toAccountError(res.status, body, 'events');
   if (res.status === 409 && body?.subcode === 'PGetReplaced') return { type: 'conflict', error, generation };
   if (res.status === 404) return { type: 'gone', error };
-  if (res.status === 410) return { type: 'fatal', error };
+  if (res.status === 410)
+    return isSilentlyRecreated(body?.subcode) ? { type: 'gone', error } : { type: 'fatal', error };
   if (res.status === 401)
-    return { type: 'fatal', error: { ...error, message: 'The server no longer accepts this sign-in.' } };
+    // Even right after a fresh grant (a pool failover, a token revoked twice): never fatal.
+    return { type: 'retry', error: { ...error, message: 'The server did not accept the sign-in; trying again.' } };
   return { type: 'retry', error };
+}
+
+/** 410 subcodes after which the application is simply re-created (what a pool says after a long sleep). */
+export function isSilentlyRecreated(subcode: string | null | undefined): boolean {
+  return !subcode || subcode === 'InactiveApplicationExpired' || subcode === 'ApplicationNotFound';
 }

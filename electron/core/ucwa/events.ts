@@ -42,8 +42,8 @@ export type Happening =
       reason: UcwaErrorBody | null;
       resource: Resource | null;
     }
-  /** Any other event (conversation added, me updated...): logged, not acted on. */
-  | { kind: 'resource'; type: string; rel: string; href: string; senderRel: string };
+  /** Any other event (conversation added, me updated...); `resource` is its `_embedded` copy, if any. */
+  | { kind: 'resource'; type: string; rel: string; href: string; senderRel: string; resource?: Resource | null };
 
 export type ContinuationKind = 'next' | 'resume' | 'resync';
 
@@ -154,7 +154,12 @@ export function parseEventBatch(body: unknown, base: string): EventBatch {
       if (!href) continue;
 
       if (!isInvitationRel(rel)) {
-        happenings.push({ kind: 'resource', type, rel, href, senderRel });
+        const embedded = embeddedOf(ev, rel);
+        happenings.push(
+          embedded
+            ? { kind: 'resource', type, rel, href, senderRel, resource: embedded }
+            : { kind: 'resource', type, rel, href, senderRel },
+        );
         continue;
       }
       const resource = embeddedOf(ev, rel);

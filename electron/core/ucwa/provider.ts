@@ -5,8 +5,11 @@
  *   connecting ─► discover ─► sign in ─► POST applications ─► makeMeAvailable ─► P-GET loop
  *        │                                                      └► reportMyActivity / 3 min
  *        └─ transient failure: 'reconnecting' + backoff; definitive: 'error'
- *   loop trouble → 'reconnecting' → 'connected';  404 → re-create silently;
- *   409 PGetReplaced / 410 → 'error' and stop;    stop() → abort, DELETE, 'stopped'.
+ *   loop trouble → one 'reconnecting' → 'connected';  404 / 410 InactiveApplicationExpired →
+ *   re-create silently and re-validate what rings;  409 PGetReplaced / other 410s / anything
+ *   definitive → 'error' and retry slowly (and on wake);  a refused password → 'error' and
+ *   nothing is sent again until the user retries;  wake → abandon the held P-GET, ask again,
+ *   probe the application, re-validate what rings;  stop() → abort, DELETE, 'stopped'.
  */
 import { CALL_DECLINE_REASONS, type CallDeclineReason, type UcwaAccount } from '../config.js';
 import type { Clock, Fetch, KeyValueStore, Logger, SecretStore, TimerHandle } from '../deps.js';
@@ -33,12 +36,15 @@ import {
 import { TokenCache } from './auth.js';
 import { sendDecline } from './decline.js';
 import { discover } from './discovery.js';
-import { UcwaError } from './errors.js';
-import { backoffDelay, EventChannel, type BackoffOptions } from './eventChannel.js';
+import { parseErrorBody, toUcwaError, UcwaError } from './errors.js';
+import { backoffDelay, EventChannel, isSilentlyRecreated, type BackoffOptions } from './eventChannel.js';
 import type { EventBatch, Happening, InvitationRel, Resource } from './events.js';
 import { AbortedError, NetworkError, UcwaHttp } from './http.js';
 import { actionLinksOf, isIncoming, outcomeOf, toInvitation, type ActionLinks } from './invitations.js';
 import { describeHref } from './links.js';
+import { validateInvitation } from './revalidate.js';
+import { UcwaFeatures } from './features.js';
+import type { CapabilityResult, ForwardingChoice } from '../provider.js';
 
 export interface UcwaDeps {
   fetch: Fetch;
@@ -54,8 +60,10 @@ export interface UcwaDeps {
   pgetTimeoutSec?: number;
   /** Jitter source for backoff, [0,1) (default Math.random). */
   random?: () => number;
-  /** Backoff of reconnects (default 1 s doubling to 60 s). */
+  /** Backoff of reconnects (default 0.5 s doubling to 10 s, jittered). */
   backoff?: BackoffOptions;
+  /** After a definitive error (other 410s, PGetReplaced, a refused request), retry after this long, ms (default 3 min, jittered ±25 %). */
+  slowRetryMs?: number;
   /** reportMyActivity period, ms (default 3 min; UCWA needs ≤ 4 min). */
   activityIntervalMs?: number;
   /** `culture` of the application (default en-US). */
@@ -97,6 +105,15 @@ export class UcwaProvider implements Provider {
   private readonly abort = new AbortController();
   private connectTimer: TimerHandle | null = null;
   private connectWake: (() => void) | null = null;
+  /** True while connectLoop runs (a wake then shortens its wait instead of kicking a channel). */
+  private connectRunning = false;
+  /** Set by wake: the connect loop's next wait starts again from the quick end. */
+  private wokeDuringConnect = false;
+  private readonly tokens: TokenCache;
+  /** An application probe (GET self) in flight: one at a time. */
+  private probing = false;
+  /** Hrefs whose re-validation GET is in flight. */
+  private readonly validating = new Set<string>();
 
   private applicationsUrl: string | null = null;
   private app: ApplicationLinks | null = null;
@@ -111,6 +128,8 @@ export class UcwaProvider implements Provider {
   private readonly hrefById = new Map<string, string>();
   /** Invitation hrefs that completed (or were seen completing): a replayed `started` is ignored. */
   private readonly ended = new Set<string>();
+  /** Presence, reply with a message, call forwarding (issue 9). */
+  private readonly features: UcwaFeatures;
 
   constructor(
     readonly account: UcwaAccount,
@@ -125,6 +144,7 @@ export class UcwaProvider implements Provider {
       logger: this.log,
       credentials: () => this.credentials(),
     });
+    this.tokens = tokens;
     this.http = new UcwaHttp({
       fetch: deps.fetch,
       clock: deps.clock,
@@ -132,6 +152,34 @@ export class UcwaProvider implements Provider {
       tokens,
       userAgent: this.userAgent,
     });
+    this.features = new UcwaFeatures(
+      account,
+      {
+        http: this.http,
+        log: this.log,
+        signal: this.abort.signal,
+        appSelf: () => (this.state === 'connected' || this.state === 'reconnecting' ? (this.app?.self ?? null) : null),
+        payloadFormat: account.payloadFormat ?? 'json',
+      },
+      deps.clock,
+      (f) => this.safeSink(() => this.sink?.forwarding?.(f)),
+    );
+  }
+
+  reply(invitation: Invitation, text: string): Promise<CapabilityResult> {
+    return this.features.reply(invitation, text);
+  }
+
+  setPresenceDnd(on: boolean): Promise<CapabilityResult> {
+    return this.features.setPresenceDnd(on);
+  }
+
+  setForwarding(to: ForwardingChoice): Promise<CapabilityResult> {
+    return this.features.setForwarding(to);
+  }
+
+  refreshForwarding(): Promise<CapabilityResult> {
+    return this.features.refreshForwarding();
   }
 
   private get userAgent(): string {
@@ -145,8 +193,39 @@ export class UcwaProvider implements Provider {
     this.connecting = this.connectLoop('start');
   }
 
-  wake(_reason: WakeReason): void {
-    // Filled in by the recovery work (issues 7 and 8).
+  /**
+   * The machine woke, unlocked or came back online. A refused password stays refused unless
+   * the user asked (`'user'`). A connect attempt waiting for its next try tries now; a
+   * running event channel abandons its held P-GET (a dead connection after a sleep), asks the
+   * same URL again at once, and the application and what rings are re-validated.
+   */
+  wake(reason: WakeReason): void {
+    if (this.stopped || !this.sink) return;
+    if (this.tokens.refused) {
+      if (reason !== 'user') {
+        this.log.info('wake: the password was refused; waiting for the user', { reason });
+        return;
+      }
+      this.log.info('the user asked to retry the refused password');
+      this.tokens.allowRetry();
+    }
+    this.log.info('wake', { reason });
+    if (this.connectRunning) {
+      this.wokeDuringConnect = true;
+      if (this.connectTimer !== null) this.deps.clock.clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+      const wakeUp = this.connectWake;
+      this.connectWake = null;
+      wakeUp?.();
+      return;
+    }
+    if (this.channel && !this.channel.isStopped) {
+      this.channel.kick();
+      return;
+    }
+    // Nothing runs (a refused password the user now retries): connect again.
+    this.setState('connecting');
+    this.connecting = this.connectLoop('retry');
   }
 
   stop(): Promise<void> {
@@ -213,32 +292,82 @@ export class UcwaProvider implements Provider {
 
   /**
    * Discovers (once), creates the application, makes it available and starts the loop.
-   * Transient failures retry with backoff ('reconnecting'); definitive ones end in 'error'.
+   * Transient failures retry with backoff (one 'reconnecting'); definitive ones report 'error'
+   * and retry on a slow schedule (and at once on wake); only a refused password stops.
    */
-  private async connectLoop(why: 'start' | 'recreate' | 'rediscover'): Promise<void> {
-    let attempt = 0;
-    while (!this.stopped) {
-      try {
-        await this.connectOnce();
-        this.setState('connected');
-        if (why !== 'start') this.log.info('session re-established', { why });
-        return;
-      } catch (err) {
-        if (this.stopped || err instanceof AbortedError) return;
-        const ucwa = asUcwaError(err);
-        if (!ucwa.transient && ucwa.code !== 'NotFound') {
-          this.log.error('could not connect', { code: ucwa.code, status: ucwa.status, message: ucwa.message });
-          this.fail(ucwa.toAccountError());
+  private async connectLoop(why: 'start' | 'recreate' | 'rediscover' | 'retry', firstDelayMs = 0): Promise<void> {
+    this.connectRunning = true;
+    try {
+      let attempt = 0;
+      let gatewayFailures = 0;
+      if (firstDelayMs > 0) await this.waitConnect(firstDelayMs);
+      while (!this.stopped) {
+        try {
+          await this.connectOnce();
+          this.heard();
+          this.setState('connected');
+          this.features.onConnected();
+          if (why !== 'start') this.log.info('session re-established', { why });
+          this.revalidateAll(`session ${why}`);
           return;
+        } catch (err) {
+          if (this.stopped || err instanceof AbortedError) return;
+          const ucwa = asUcwaError(err);
+          if (isRefusal(ucwa)) {
+            this.refuse(ucwa.toAccountError());
+            return;
+          }
+          if (ucwa.status !== null) this.heard();
+          if (this.wokeDuringConnect) {
+            this.wokeDuringConnect = false;
+            attempt = 0;
+          }
+          attempt++;
+          if (ucwa.status !== null && [403, 404, 502].includes(ucwa.status)) gatewayFailures++;
+          else gatewayFailures = 0;
+          if (gatewayFailures >= 3) {
+            this.log.info('the server address may have changed; discovering it again', { status: ucwa.status });
+            this.applicationsUrl = null;
+            this.http.resetAuthorities();
+            gatewayFailures = 0;
+          }
+          // A sign-in the app itself will not do (another site's token endpoint, no password
+          // grant offered) is definitive: it says so and retries slowly.
+          const definitive = ucwa.code === 'UntrustedSignIn' || ucwa.code === 'UnsupportedSignIn';
+          if (
+            !definitive &&
+            (ucwa.transient ||
+              ucwa.code === 'NotFound' ||
+              ucwa.status === 401 ||
+              ucwa.status === 403 ||
+              ucwa.status === 502)
+          ) {
+            const delay = backoffDelay(attempt, this.random, this.deps.backoff);
+            this.log.warn('connecting failed; retrying', { code: ucwa.code, status: ucwa.status, delayMs: delay });
+            if (this.state !== 'reconnecting') this.setState('reconnecting', ucwa.toAccountError());
+            await this.waitConnect(delay);
+          } else {
+            const delay = this.slowDelay();
+            this.log.error('could not connect; retrying later', {
+              code: ucwa.code,
+              status: ucwa.status,
+              message: ucwa.message,
+              delayMs: delay,
+            });
+            this.setState('error', ucwa.toAccountError());
+            await this.waitConnect(delay);
+          }
         }
-        attempt++;
-        const delay = backoffDelay(attempt, this.random, this.deps.backoff);
-        this.log.warn('connecting failed; retrying', { code: ucwa.code, status: ucwa.status, delayMs: delay });
-        this.setState('reconnecting', ucwa.toAccountError());
-        if (attempt >= 3 && ucwa.status !== null && [403, 404, 502].includes(ucwa.status)) this.applicationsUrl = null;
-        await this.waitConnect(delay);
       }
+    } finally {
+      this.connectRunning = false;
+      this.wokeDuringConnect = false;
     }
+  }
+
+  private slowDelay(): number {
+    const base = this.deps.slowRetryMs ?? 3 * 60_000;
+    return Math.round(base * (0.75 + 0.5 * this.random()));
   }
 
   private async connectOnce(): Promise<void> {
@@ -302,15 +431,31 @@ export class UcwaProvider implements Provider {
       handlers: {
         onBatch: (batch) => this.onBatch(batch),
         onTrouble: (error) => {
-          if (this.channel === channel) this.setState('reconnecting', error);
+          if (this.channel === channel && this.state !== 'reconnecting') this.setState('reconnecting', error);
         },
         onRecovered: () => {
           if (this.channel === channel) this.setState('connected');
+        },
+        onHeard: () => {
+          if (this.channel === channel) this.heard();
+        },
+        onReissued: (why) => {
+          if (this.channel === channel) void this.probe(channel, why);
         },
         onApplicationGone: (error) => {
           if (this.channel !== channel || this.stopped) return;
           this.log.warn('the application is gone; re-creating it', { code: error.code, subcode: error.subcode });
           this.recreate('recreate');
+        },
+        onRediscover: (error) => {
+          if (this.channel !== channel || this.stopped) return;
+          this.log.warn('the event channel keeps failing; discovering the server again', { status: error.status });
+          if (this.state !== 'reconnecting') this.setState('reconnecting', error);
+          this.recreate('rediscover');
+        },
+        onRefused: (error) => {
+          if (this.channel !== channel || this.stopped) return;
+          this.refuse(error);
         },
         onFatal: (error) => {
           if (this.channel !== channel || this.stopped) return;
@@ -323,13 +468,105 @@ export class UcwaProvider implements Provider {
     return channel;
   }
 
-  /** Drops the session's links and transient state and connects again (no state change). */
+  /**
+   * Drops the session's links and connects again (same endpointId, makeMeAvailable, a new
+   * event channel) without a state change; what rang is kept and re-validated once connected.
+   */
   private recreate(why: 'recreate' | 'rediscover'): void {
     this.appAlive = false;
     this.teardownSession();
-    this.dropTransient('the session was re-created');
-    if (why === 'rediscover') this.applicationsUrl = null;
+    if (why === 'rediscover') {
+      this.applicationsUrl = null;
+      this.http.resetAuthorities();
+    }
+    if (this.connectRunning || this.stopped) return;
     this.connecting = this.connectLoop(why);
+  }
+
+  /**
+   * After a retry or a wake re-issued the P-GET (which the server may hold for minutes), ask
+   * the application itself: 200 → the server is back ('connected') and, after a wake, what
+   * rings is re-validated; 404/410 → the application is gone: re-create it.
+   */
+  private async probe(channel: EventChannel, why: 'retry' | 'wake'): Promise<void> {
+    const app = this.app;
+    if (!app || this.probing) return;
+    this.probing = true;
+    try {
+      const res = await this.http.request('GET', app.self, { signal: this.abort.signal });
+      if (this.channel !== channel || this.stopped) return;
+      this.heard();
+      if (res.status === 200) {
+        channel.confirmHealthy();
+        if (why === 'wake') this.revalidateAll('wake');
+        return;
+      }
+      const body = parseErrorBody(res.text, res.headers.get('content-type'));
+      if (res.status === 404 || (res.status === 410 && isSilentlyRecreated(body?.subcode))) {
+        this.log.warn('the application is gone; re-creating it', { status: res.status, subcode: body?.subcode });
+        this.recreate('recreate');
+      } else if (res.status === 410) {
+        this.appAlive = false;
+        this.fail(toUcwaError(res.status, body, 'application').toAccountError());
+      }
+    } catch (err) {
+      if (err instanceof AbortedError || this.channel !== channel || this.stopped) return;
+      const e = asUcwaError(err);
+      if (isRefusal(e)) this.refuse(e.toAccountError());
+      // Otherwise the P-GET's own retries tell how it goes.
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /** GET every ringing invitation again: still Connecting → rings on; 404 or ended → it ends. */
+  private revalidateAll(why: string): void {
+    const entries = [...this.ringing.entries()];
+    if (entries.length === 0) return;
+    this.log.info('re-validating ringing invitations', { why, count: entries.length });
+    for (const [href, entry] of entries) void this.revalidate(href, entry);
+  }
+
+  private async revalidate(href: string, entry: Ringing): Promise<void> {
+    if (this.validating.has(href)) return;
+    this.validating.add(href);
+    try {
+      const v = await validateInvitation(this.http, href, this.abort.signal);
+      if (this.stopped || this.ringing.get(href) !== entry) return;
+      if (v.kind === 'ringing') return;
+      if (v.kind === 'unknown') {
+        this.log.info('could not re-validate an invitation; it keeps ringing', { id: entry.invitation.id, why: v.why });
+        return;
+      }
+      this.rememberEnded(href);
+      this.forget(href, entry);
+      this.log.info('invitation ended (re-validated)', { id: entry.invitation.id, outcome: v.outcome });
+      this.safeSink(() => this.sink?.ended(entry.invitation.id, v.outcome));
+    } catch (err) {
+      if (!(err instanceof AbortedError)) this.log.warn('re-validating an invitation failed', { err });
+    } finally {
+      this.validating.delete(href);
+    }
+  }
+
+  /** The password was refused: 'error', end what rings, and send nothing until the user retries. */
+  private refuse(error: AccountError): void {
+    this.log.error('the password was refused; waiting for the user', { code: error.code, status: error.status });
+    this.teardownSession();
+    this.dropTransient('the password was refused');
+    this.setState('error', {
+      ...error,
+      code: error.code === 'NoPassword' ? 'NoPassword' : 'InvalidCredentials',
+      message:
+        error.code === 'NoPassword'
+          ? error.message
+          : 'The server refused the password. It will not be sent again until you change it or choose Retry.',
+    });
+  }
+
+  /** The time the server was last heard from (a P-GET answer, an event, any answer). */
+  private heard(): void {
+    this.safeSink(() => this.sink?.heard?.(this.deps.clock.now()));
   }
 
   private startActivity(): void {
@@ -376,8 +613,16 @@ export class UcwaProvider implements Provider {
           return;
         }
         if (e.status === 410) {
+          if (isSilentlyRecreated(e.subcode)) {
+            if (this.channel && !this.channel.isStopped) this.recreate('recreate');
+            return;
+          }
           this.appAlive = false;
           this.fail(e.toAccountError());
+          return;
+        }
+        if (isRefusal(e)) {
+          this.refuse(e.toAccountError());
           return;
         }
         this.log.warn('reportMyActivity failed; will try again', { code: e.code, status: e.status });
@@ -389,17 +634,24 @@ export class UcwaProvider implements Provider {
 
   /** Stops the loop and the activity timer of the current session (no DELETE). */
   private teardownSession(): void {
+    this.features.reset();
     this.activity?.stop();
     this.activity = null;
     this.channel?.stop();
     this.channel = null;
   }
 
-  /** A definitive failure: report 'error', end what rings, stop working. */
+  /**
+   * A definitive failure (PGetReplaced, a 410 other than InactiveApplicationExpired): report
+   * 'error', end what rang with the lost application, and try again on a slow schedule (a
+   * wake tries at once). Only a refused password stops an account for good.
+   */
   private fail(error: AccountError): void {
     this.teardownSession();
-    this.dropTransient('the account stopped working');
+    this.dropTransient('the session failed');
     this.setState('error', error);
+    if (this.connectRunning || this.stopped) return;
+    this.connecting = this.connectLoop('retry', this.slowDelay());
   }
 
   private async doStop(): Promise<void> {
@@ -410,7 +662,8 @@ export class UcwaProvider implements Provider {
     this.teardownSession();
     await this.connecting?.catch(() => undefined);
     const app = this.app;
-    if (app && this.appAlive) {
+    // A refused password is never sent again, not even to sign out: no re-grant just to DELETE.
+    if (app && this.appAlive && !this.tokens.refused) {
       this.appAlive = false;
       await deleteApplication(this.http, app.self, this.log);
     }
@@ -440,8 +693,12 @@ export class UcwaProvider implements Provider {
   // ─────────────────────────── events ───────────────────────────
 
   private async onBatch(batch: EventBatch): Promise<void> {
-    if (batch.continuation && batch.continuation.kind !== 'next') {
-      this.dropTransient(`the server sent ${batch.continuation.kind}`);
+    if (batch.continuation?.kind === 'resume') {
+      // The server closed every conversation: what rang is gone.
+      this.dropTransient('the server sent resume');
+    } else if (batch.continuation?.kind === 'resync') {
+      // Events may have been skipped or will come again: keep what rings and ask the server.
+      this.revalidateAll('resync');
     }
     for (const h of batch.happenings) {
       if (this.stopped) return;
@@ -455,6 +712,7 @@ export class UcwaProvider implements Provider {
   }
 
   private async onHappening(h: Happening): Promise<void> {
+    if (this.features.observe(h)) return; // replies' own invitations, call forwarding updates
     switch (h.kind) {
       case 'invitationStarted': {
         if (this.ringing.has(h.href) || this.ended.has(h.href)) {
@@ -552,12 +810,12 @@ export class UcwaProvider implements Provider {
     }
   }
 
-  /** resync / resume / re-created / stopped: nothing cached can be trusted; end what rings. */
+  /** resume / a lost application / stopped: end what rings (and never ring it again). */
   private dropTransient(why: string): void {
     const entries = [...this.ringing.entries()];
     this.ringing.clear();
     this.hrefById.clear();
-    this.ended.clear();
+    for (const [href] of entries) this.rememberEnded(href);
     if (entries.length) this.log.info('dropping ringing invitations', { why, count: entries.length });
     for (const [, entry] of entries)
       this.safeSink(() => this.sink?.ended(entry.invitation.id, 'gone' satisfies Outcome));
@@ -570,6 +828,11 @@ export class UcwaProvider implements Provider {
       this.log.error('the sink threw', { err });
     }
   }
+}
+
+/** The one error that stops an account: the password was refused (or there is none). */
+function isRefusal(e: UcwaError): boolean {
+  return e.code === 'InvalidCredentials' || e.code === 'NoPassword';
 }
 
 function asUcwaError(err: unknown): UcwaError {

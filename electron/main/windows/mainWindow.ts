@@ -2,10 +2,11 @@
  * The main window (accounts, history, settings). Closing it hides it to the tray; only Quit
  * really quits. Single instance: a second launch asks this one to show its window.
  */
-import type { App, BrowserWindow } from 'electron';
-import type { Logger } from '../../core/deps.js';
+import type { App, BrowserWindow, WebContents } from 'electron';
+import { systemClock, type Clock, type Logger } from '../../core/deps.js';
 import type { AppPages } from '../pages.js';
 import { createSecureWindow } from '../security.js';
+import { watchRenderer } from './rendererWatch.js';
 
 export interface MainWindowOptions {
   pages: AppPages;
@@ -15,10 +16,16 @@ export interface MainWindowOptions {
   icon?: string;
   /** Told when the window is shown (the tray clears its missed count). */
   onShown?(): void;
+  clock?: Clock;
 }
 
 export class MainWindow {
   readonly window: BrowserWindow;
+  /**
+   * Kept from creation: Electron throws on `window.webContents` once the window is destroyed
+   * (during quit, for one), while the WebContents itself still answers `isDestroyed()`.
+   */
+  readonly webContents: WebContents;
   private readonly log: Logger;
   private painted = false;
   private showWhenPainted = false;
@@ -36,6 +43,7 @@ export class MainWindow {
       ...(opts.icon ? { icon: opts.icon } : {}),
       preload: opts.pages.preload,
     });
+    this.webContents = this.window.webContents;
     this.window.on('close', (event) => {
       if (this.opts.isQuitting()) return;
       event.preventDefault();
@@ -46,20 +54,18 @@ export class MainWindow {
       this.painted = true;
       if (this.showWhenPainted) this.show();
     });
-    this.window.webContents.once('did-fail-load', () => {
+    this.webContents.once('did-fail-load', () => {
       // Never leave a requested window unshown because its page failed.
       this.painted = true;
       if (this.showWhenPainted) this.show();
     });
-    this.window.webContents.on('render-process-gone', (_event, details) => {
-      this.log.error('main window renderer is gone; reloading it', { reason: details.reason });
-      void this.load();
+    watchRenderer(this.webContents, {
+      name: 'main window',
+      logger: this.log,
+      clock: opts.clock ?? systemClock,
+      reload: () => void this.load(),
     });
     void this.load();
-  }
-
-  get webContents() {
-    return this.window.webContents;
   }
 
   /** Brings the window up: a user asked for it (tray, second launch, notification click). */

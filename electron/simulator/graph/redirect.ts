@@ -8,11 +8,12 @@
  * recorded in `records` with the targets it named. A redirected call is gone for the bot:
  * Graph then sends `deleted` (state terminated), as the docs' example shows.
  * On command (`fail`) it answers 404 "Call not found." or a 5xx.
+ * It is part of the calls API (calls.ts), which hands it the `…/redirect` paths.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import type { SimGraphCall } from '../graph.js';
-import { sendEmpty, sendJson, type SimContext, type SimServer } from '../server.js';
+import { sendEmpty, sendJson, type SimContext } from '../server.js';
+import { afterFinish } from './keys.js';
+import type { NotificationResult, SimGraphCall } from './types.js';
 
 export interface RedirectTargetRecord {
   kind: 'user' | 'phone' | 'application';
@@ -42,11 +43,11 @@ export interface RedirectFailure {
 
 /** What the redirect route needs from the Graph simulator it is part of. */
 export interface RedirectHost {
-  readonly server: SimServer;
   readonly calls: Map<string, SimGraphCall>;
+  now(): number;
   validGraphToken(authorization: string | undefined): Promise<boolean>;
   /** Sends the call's `deleted` notification to its receiver. */
-  sendDeleted(call: SimGraphCall): Promise<unknown>;
+  sendDeleted(call: SimGraphCall): Promise<NotificationResult>;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -59,9 +60,7 @@ export class GraphRedirectSim {
   private seq = 0;
   private deleteFirst = false;
 
-  constructor(private readonly host: RedirectHost) {
-    host.server.use((ctx) => this.route(ctx));
-  }
+  constructor(private readonly host: RedirectHost) {}
 
   /** The next `times` redirects answer `status` (404 "Call not found.", 429, 5xx). */
   fail(failure: RedirectFailure): void {
@@ -94,13 +93,16 @@ export class GraphRedirectSim {
     });
   }
 
-  private async route(ctx: SimContext): Promise<boolean> {
-    const p = ctx.url.pathname;
+  /** Handles `p` when it is a redirect path (false otherwise). */
+  route(ctx: SimContext, p: string, method: string): false | Promise<boolean> {
     const m =
       /^\/graph\/(v1\.0|beta)\/communications\/calls\/([^/]+)\/redirect$/.exec(p) ??
       /^\/graph\/(beta)\/app\/calls\/([^/]+)\/redirect$/.exec(p);
     if (!m) return false;
-    const method = ctx.req.method ?? 'GET';
+    return this.handle(ctx, p, method, m);
+  }
+
+  private async handle(ctx: SimContext, p: string, method: string, m: RegExpExecArray): Promise<boolean> {
     const callId = decodeURIComponent(m[2]!);
     const parsed = parseTargets(ctx.body);
     const record = (status: number) => {
@@ -113,7 +115,7 @@ export class GraphRedirectSim {
         body: ctx.body,
         targets: typeof parsed === 'string' ? [] : parsed,
         status,
-        at: Date.now(),
+        at: this.host.now(),
       };
       this.records.push(rec);
       for (const w of [...this.waiters]) if (w.pred(rec)) w.done(rec);
@@ -123,7 +125,13 @@ export class GraphRedirectSim {
       sendJson(
         ctx.res,
         status,
-        { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } },
+        {
+          error: {
+            code,
+            message,
+            innerError: { date: new Date(this.host.now()).toISOString(), 'request-id': randomUUID() },
+          },
+        },
         headers,
       );
       return true;
@@ -199,9 +207,4 @@ export function parseTargets(body: string): RedirectTargetRecord[] | string {
     out.push({ kind, id });
   }
   return out;
-}
-
-function afterFinish(res: ServerResponse, fn: () => void): void {
-  if (res.writableFinished) setImmediate(fn);
-  else res.once('finish', () => setImmediate(fn));
 }

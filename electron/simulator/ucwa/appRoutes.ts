@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CALL_DECLINE_REASONS } from '../../core/config.js';
 import { sendEmpty, sendJson, type SimContext } from '../server.js';
 import type { CallBook } from './calls.js';
+import type { FeatureBook } from './features.js';
 import type { PgetMods } from './channel.js';
 import { FAIL, mediaType, parseInput, sendFailure } from './http.js';
 import {
@@ -24,6 +25,8 @@ import type { DeclineRecord, PgetRecord, SimFailure, SimRoute } from './types.js
 /** What the routes need from the simulator. */
 export interface AppRouteHost {
   readonly calls: CallBook;
+  /** Presence, startMessaging (replies), call forwarding. */
+  readonly features: FeatureBook;
   now(): number;
   linkFor(app: SimApp): Linker;
   takeFailure(route: SimRoute): SimFailure | undefined;
@@ -34,6 +37,8 @@ export interface AppRouteHost {
   recordDecline(rec: DeclineRecord): void;
   recordPget(rec: PgetRecord): void;
   changed(): void;
+  /** Misbehaviour: true (once per request) when this decline's connection is to be reset unanswered. */
+  takeDeclineReset?(): boolean;
 }
 
 const SUPPORTED_MODALITIES = ['Messaging', 'PhoneAudio'];
@@ -70,6 +75,7 @@ export function routeApplication(host: AppRouteHost, ctx: SimContext, app: SimAp
     return false;
   };
 
+  if (host.features.route(ctx, app, sub)) return;
   if (s.length === 0) {
     if (fail('application')) return;
     if (method === 'GET') return sendJson(res, 200, applicationJson(app, link));
@@ -232,6 +238,12 @@ function decline(host: AppRouteHost, ctx: SimContext, app: SimApp, leg: Leg | un
     else sendEmpty(res, 204);
   };
   if (req.method !== 'POST') return answer(FAIL.methodNotAllowed(req.method ?? ''));
+  if (host.takeDeclineReset?.()) {
+    // The POST arrived but nothing was done and no answer goes back: the connection is reset.
+    rec.status = 0;
+    host.recordDecline(rec);
+    return void req.socket.destroy();
+  }
   const injected = host.takeFailure('decline');
   if (injected) return answer(injected);
   if (!input.ok) return answer(input.failure);

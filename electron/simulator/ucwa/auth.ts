@@ -40,6 +40,8 @@ const IIS_401 =
 export class AuthService {
   readonly users = new Map<string, ResolvedUser>();
   private readonly tokens = new Map<string, IssuedToken>();
+  /** Misbehaviour: this many more requests bearing a valid token get 401 (and the token is revoked). */
+  revokeNext = 0;
 
   constructor(private readonly cfg: AuthConfig) {}
 
@@ -56,6 +58,11 @@ export class AuthService {
     const t = this.tokens.get(m[1]!);
     if (!t || t.pool !== pool) return null;
     if (t.expiresAt <= this.cfg.now()) {
+      this.tokens.delete(m[1]!);
+      return null;
+    }
+    if (this.revokeNext > 0) {
+      this.revokeNext--;
       this.tokens.delete(m[1]!);
       return null;
     }

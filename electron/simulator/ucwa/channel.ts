@@ -151,6 +151,19 @@ export class EventChannel {
     this.host.onStateChange();
   }
 
+  /**
+   * Misbehaviour: forget the held P-GET without answering it, as a connection that died while
+   * the client slept (nothing reaches the client; events queue until a new P-GET arrives).
+   * Returns the abandoned response (the caller keeps it open) or null when none was held.
+   */
+  abandon(): ServerResponse | null {
+    const h = this.held;
+    if (!h) return null;
+    this.unhold();
+    h.rec.outcome = 'dropped';
+    return h.res;
+  }
+
   /** The application is gone: answer a held P-GET with `failure`, stop everything. */
   fail(failure: SimFailure): void {
     const h = this.held;

@@ -9,6 +9,7 @@ import { routeApplication, type AppRouteHost } from './appRoutes.js';
 import { APPLICATIONS_PATH, AuthService, ROOT_PATH, TOKEN_PATH, USER_PATH, XFRAME_PATH } from './auth.js';
 import { CallBook } from './calls.js';
 import { EventChannel, type PgetMods } from './channel.js';
+import { FeatureBook } from './features.js';
 import { FAIL, parseInput, sendFailure } from './http.js';
 import { IdSource } from './ids.js';
 import { applicationJson, type Linker, type Pool, type ResolvedUser, type SimApp } from './resources.js';
@@ -47,10 +48,12 @@ export class UcwaEngine {
   readonly clock: () => number;
   readonly auth: AuthService;
   readonly calls: CallBook;
+  readonly features: FeatureBook;
   readonly apps = new Map<string, SimApp>();
   readonly failures: Array<{ route: SimRoute; failure: SimFailure; left: number }> = [];
   readonly pgetActions: PgetAction[] = [];
   duplicates = 0;
+  declineResets = 0;
   readonly timers = new Set<NodeJS.Timeout>();
   readonly waiters = new Set<{ check: () => boolean; fail: (e: Error) => void }>();
   readonly log = {
@@ -82,8 +85,24 @@ export class UcwaEngine {
       userRedirect: () => this.opts.userRedirect,
     });
     this.calls = new CallBook(this.ids, (app) => this.linkFor(app));
+    this.features = new FeatureBook({
+      now: this.clock,
+      linkFor: (app) => this.linkFor(app),
+      takeFailure: (route) => this.takeFailure(route),
+      appsOf: (username) =>
+        [...this.apps.values()].filter((a) => a.user.username.toLowerCase() === username.toLowerCase()),
+      addTimer: (fn, ms) => {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          fn();
+          this.changed();
+        }, ms);
+        this.timers.add(t);
+      },
+    });
     this.host = {
       calls: this.calls,
+      features: this.features,
       now: this.clock,
       linkFor: (app) => this.linkFor(app),
       takeFailure: (route) => this.takeFailure(route),
@@ -93,6 +112,7 @@ export class UcwaEngine {
       recordDecline: (rec) => this.record(this.log.declines, rec),
       recordPget: (rec) => this.record(this.log.pgets, rec),
       changed: () => this.changed(),
+      takeDeclineReset: () => (this.declineResets > 0 ? (this.declineResets--, true) : false),
     };
   }
 
@@ -320,6 +340,12 @@ export class UcwaEngine {
     for (const leg of [...app.legs.values()]) this.calls.dropLeg(leg);
     this.record(this.log.deleted, { at: this.clock(), appId: app.id, by });
     if (by === 'client') app.channel.close();
+  }
+
+  /** Keep an abandoned response open and unanswered (a dead connection) until close(). */
+  hang(res: ServerResponse): void {
+    this.hung.add(res);
+    res.once('close', () => this.hung.delete(res));
   }
 
   killApplication(app: SimApp, failure: SimFailure, by: 'removed' | 'expired'): void {

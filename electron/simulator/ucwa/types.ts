@@ -131,6 +131,10 @@ export type SimRoute =
   | 'invitation'
   | 'decline'
   | 'accept'
+  | 'presence'
+  | 'startMessaging'
+  | 'stopMessaging'
+  | 'forwarding'
   | 'any';
 
 /** How `dropNextPget()` loses the P-GET. */
@@ -154,7 +158,7 @@ export interface DeclineRecord {
   contentType: string;
   /** 'json' | 'xml' | 'none' (empty body) | 'other'. */
   format: 'json' | 'xml' | 'none' | 'other';
-  /** HTTP status the simulator answered. */
+  /** HTTP status the simulator answered (0: the connection was reset without an answer). */
   status: number;
   /** Logical call id (RingHandle.id) when the href matched an invitation. */
   callId?: string;

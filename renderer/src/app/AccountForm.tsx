@@ -26,7 +26,10 @@ const LABELS: Partial<Record<FieldName, string>> = {
   caFile: 'CA certificate file',
   declineReason: 'Decline reason',
   payloadFormat: 'Request format',
+  forwardContacts: 'Call forwarding contacts',
+  mirrorDndToPresence: 'Do Not Disturb sets presence',
   tenantId: 'Tenant id',
+  allowedTenants: 'Other allowed tenants',
   clientId: 'Client (application) id',
   certFile: 'Certificate file',
   keyFile: 'Private key file',
@@ -188,10 +191,40 @@ export function AccountForm({ existing, takenIds, onDone }: AccountFormProps) {
               { value: 'json', label: 'JSON' },
               { value: 'xml', label: 'XML' },
             ])}
+            {select(
+              'mirrorDndToPresence',
+              [
+                { value: 'yes', label: 'Yes: other devices stop ringing too' },
+                { value: 'no', label: 'No: decline here only' },
+              ],
+              'While Do Not Disturb is on, set this account’s presence to Do Not Disturb.',
+            )}
+            <Field
+              id={idOf('forwardContacts')}
+              label={LABELS.forwardContacts ?? 'forwardContacts'}
+              error={errors.forwardContacts}
+              hint="One per line: Label = sip:user@domain or tel:+number. Offered in the tray’s call-forwarding menu."
+            >
+              {(describedBy) => (
+                <textarea
+                  id={idOf('forwardContacts')}
+                  rows={3}
+                  value={values.forwardContacts}
+                  spellCheck={false}
+                  placeholder="Reception = sip:reception@contoso.com"
+                  aria-invalid={errors.forwardContacts ? true : undefined}
+                  aria-describedby={describedBy}
+                  onChange={(e) => set('forwardContacts', e.currentTarget.value)}
+                />
+              )}
+            </Field>
           </>
         ) : (
           <>
             {text('tenantId', { required: true })}
+            {text('allowedTenants', {
+              hint: 'Optional: more tenant ids whose calls may ring (a multi-tenant bot), separated by commas.',
+            })}
             {text('clientId', { required: true })}
             <fieldset className="credential-choice span-2">
               <legend>Credential</legend>

@@ -102,6 +102,14 @@ function AccountStatus({ row }: { row: AccountRow | undefined }) {
   return (
     <span className="account-status">
       <span className={`status status-${row.state}`}>{ACCOUNT_STATE_LABELS[row.state]}</span>
+      {row.lastHeardAt ? (
+        <span className="account-heard muted">
+          last heard from the server at{' '}
+          <time dateTime={new Date(row.lastHeardAt).toISOString()}>
+            {new Date(row.lastHeardAt).toLocaleTimeString()}
+          </time>
+        </span>
+      ) : null}
       {row.error && (
         <span className="account-error">
           {row.error.message}

@@ -5,6 +5,7 @@ import { DemoSection } from './DemoSection.js';
 import { HistorySection } from './HistorySection.js';
 import { RingingSection } from './RingingSection.js';
 import { SettingsSection } from './SettingsSection.js';
+import { DndTimedControls } from './DndTimedControls.js';
 
 export const DEMO_BANNER =
   'Demo mode: running against the built-in simulator — add an account to connect to your server';
@@ -34,6 +35,7 @@ export function App() {
         <span id="dnd-hint" className="visually-hidden">
           While on, invitations are declined automatically and nothing rings.
         </span>
+        <DndTimedControls />
       </header>
       <main className="app-main">
         {demo && (

@@ -39,10 +39,12 @@ export function HistorySection() {
                   <td>{kindLabel(h.invitation)}</td>
                   <td>
                     {OUTCOME_LABELS[h.outcome]}
-                    {h.outcome === 'declined' && h.declineReason && (
+                    {h.outcome === 'declined' && h.declineReason && h.reply === undefined && (
                       <span className="muted"> ({reasonLabel(h.invitation.provider, h.declineReason)})</span>
                     )}
                     {h.outcome === 'forwarded' && h.forwardedTo && <> to {forwardTargetText(h.forwardedTo)}</>}
+                    {h.reply !== undefined && <span className="history-reply"> · replied: {h.reply}</span>}
+                    {h.replyError && <span className="inline-error"> — the reply could not be sent</span>}
                   </td>
                   <td>{accountLabel({ accountConfigs }, h.invitation.accountId)}</td>
                 </tr>

@@ -1,4 +1,10 @@
-import { CALL_DECLINE_REASONS, GRAPH_REJECT_REASONS, type Settings } from '../../../electron/contract.js';
+import { useState } from 'react';
+import {
+  CALL_DECLINE_REASONS,
+  GRAPH_REJECT_REASONS,
+  MAX_REPLY_LENGTH,
+  type Settings,
+} from '../../../electron/contract.js';
 import { reasonLabel } from '../lib/labels.js';
 import { useSoftphone } from '../store/context.js';
 import { ShortcutsSettings } from './ShortcutsSettings.js';
@@ -57,6 +63,55 @@ export function SettingsSection() {
         </label>
       </div>
       <ShortcutsSettings />
+      <QuickRepliesEditor />
     </section>
+  );
+}
+
+/** The "Reply with a message" texts: one per line, at most ten. */
+function QuickRepliesEditor() {
+  const saved = useSoftphone((s) => s.settings.quickReplies);
+  const save = useSoftphone((s) => s.saveSettings);
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? saved.join('\n');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const problem =
+    lines.length > 10
+      ? 'At most 10 quick replies.'
+      : lines.some((l) => l.length > MAX_REPLY_LENGTH)
+        ? `A quick reply can be at most ${MAX_REPLY_LENGTH} characters.`
+        : null;
+  return (
+    <form
+      className="quick-replies"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (problem) return;
+        void save({ quickReplies: lines })
+          .then(() => setDraft(null))
+          .catch(() => undefined);
+      }}
+    >
+      <label htmlFor="set-quick-replies">Quick replies (one per line; offered on Skype for Business toasts)</label>
+      <textarea
+        id="set-quick-replies"
+        rows={4}
+        value={text}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? 'quick-replies-problem' : undefined}
+        onChange={(e) => setDraft(e.currentTarget.value)}
+      />
+      {problem && (
+        <p id="quick-replies-problem" className="inline-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" className="btn btn-small" disabled={draft === null || problem !== null}>
+        Save quick replies
+      </button>
+    </form>
   );
 }

@@ -6,7 +6,7 @@ import '../styles/base.css';
 import '../styles/app.css';
 import { getBridge } from '../lib/bridge.js';
 import { StoreProvider } from '../store/context.js';
-import { createSoftphoneStore } from '../store/store.js';
+import { createSoftphoneStore, perFrame } from '../store/store.js';
 import { App } from './App.js';
 
 const root = document.getElementById('root');
@@ -18,7 +18,7 @@ if (!bridge) {
   p.textContent = 'This page runs inside Softphone: the connection to the app (window.softphone) is missing.';
   root.replaceChildren(p);
 } else {
-  const store = createSoftphoneStore(bridge);
+  const store = createSoftphoneStore(bridge, { batchEvents: perFrame() });
   createRoot(root).render(
     <StrictMode>
       <StoreProvider store={store}>

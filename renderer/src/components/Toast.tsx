@@ -18,6 +18,7 @@ import {
 import type { ForwardTarget } from '../../../electron/contract.js';
 import { DeclineMenu } from './DeclineMenu.js';
 import { ForwardMenu } from './ForwardMenu.js';
+import { ReplyMenu } from './ReplyMenu.js';
 
 export interface ToastProps {
   entry: ToastEntry;
@@ -30,6 +31,10 @@ export interface ToastProps {
   /** Graph calls: the account's forward targets ("Forward to…" is absent when empty). */
   forwardTargets?: readonly ForwardTarget[];
   onForward?(id: string, target: ForwardTarget): void;
+  /** "Reply with a message" (UCWA invitations only; absent: no reply menu). */
+  quickReplies?: readonly string[];
+  onReply?(id: string, text: string): void;
+  onCustomReply?(id: string): void;
 }
 
 const IMPORTANCE_TEXT = { urgent: 'Urgent', emergency: 'Emergency' } as const;
@@ -43,6 +48,9 @@ export function Toast({
   onIgnore,
   forwardTargets = [],
   onForward,
+  quickReplies,
+  onReply,
+  onCustomReply,
 }: ToastProps) {
   const baseId = useId();
   const titleId = `${baseId}-title`;
@@ -157,6 +165,14 @@ export function Toast({
         <DeclineMenu invitation={inv} disabled={declining} onChoose={(r) => onDecline(inv.id, r)} />
         {inv.provider === 'graph' && onForward && (
           <ForwardMenu targets={forwardTargets} disabled={declining} onChoose={(t) => onForward(inv.id, t)} />
+        )}
+        {inv.provider === 'ucwa' && onReply && onCustomReply && (
+          <ReplyMenu
+            quickReplies={quickReplies ?? []}
+            disabled={declining}
+            onReply={(text) => onReply(inv.id, text)}
+            onCustom={() => onCustomReply(inv.id)}
+          />
         )}
         <button
           type="button"

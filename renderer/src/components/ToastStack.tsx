@@ -28,12 +28,16 @@ export function ToastStack({ reportSize }: ToastStackProps) {
   const ignore = useSoftphone((s) => s.ignore);
   const declineAll = useSoftphone((s) => s.declineAll);
   const forward = useSoftphone((s) => s.forward);
+  const quickReplies = useSoftphone((s) => s.settings.quickReplies);
+  const reply = useSoftphone((s) => s.reply);
+  const composeReply = useSoftphone((s) => s.composeReply);
 
   const visible = useMemo(() => visibleToasts({ toasts, ignored }), [toasts, ignored]);
   const shown = visible.slice(0, MAX_TOASTS);
   const more = visible.length - shown.length;
   const ringingCount = visible.filter((t) => t.phase === 'ringing').length;
-  const now = useNow(visible.length > 0);
+  // UCWA toasts show whole seconds; a Graph toast's answer-window bar moves every half second.
+  const now = useNow(visible.length > 0, shown.some((t) => t.invitation.expiresAt !== null) ? 500 : 1000);
 
   const ref = useRef<HTMLDivElement>(null);
   const last = useRef<string>('');
@@ -41,7 +45,8 @@ export function ToastStack({ reportSize }: ToastStackProps) {
 
   const report = useRef<() => void>(() => undefined);
 
-  // After every render (content changed) and whenever the box resizes (fonts, menus, wrapping).
+  // When the stack empties or fills, and whenever the box resizes (content, fonts, menus,
+  // wrapping): the ResizeObserver measures after layout, so no render forces a layout of its own.
   useLayoutEffect(() => {
     report.current = () => {
       const el = ref.current;
@@ -54,7 +59,7 @@ export function ToastStack({ reportSize }: ToastStackProps) {
       reportSize(size).catch(() => undefined);
     };
     report.current();
-  });
+  }, [empty, reportSize]);
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -82,6 +87,9 @@ export function ToastStack({ reportSize }: ToastStackProps) {
           onRetry={(id) => void retry(id)}
           forwardTargets={forwardTargetsOf(accountConfigs.find((a) => a.id === entry.invitation.accountId))}
           onForward={(id, target) => void forward(id, target)}
+          quickReplies={quickReplies}
+          onReply={(id, text) => void reply(id, text)}
+          onCustomReply={(id) => void composeReply(id)}
           onIgnore={(id) => {
             const hadFocus = ref.current?.contains(document.activeElement) ?? false;
             ignore(id);

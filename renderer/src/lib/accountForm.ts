@@ -21,8 +21,14 @@ export interface AccountFormValues {
   username: string;
   discoveryUrl: string;
   payloadFormat: '' | 'json' | 'xml';
+  /** Call-forwarding contacts, one `Label = sip:user@domain` (or tel:) per line. */
+  forwardContacts: string;
+  /** 'no' turns off mirroring Do Not Disturb into presence (default: mirrored). */
+  mirrorDndToPresence: 'yes' | 'no';
   // Graph
   tenantId: string;
+  /** Further tenants whose calls may ring, separated by commas or spaces. */
+  allowedTenants: string;
   clientId: string;
   credential: 'secret' | 'certificate';
   certFile: string;
@@ -50,7 +56,10 @@ export function emptyForm(provider: 'ucwa' | 'graph' = 'ucwa'): AccountFormValue
     username: '',
     discoveryUrl: '',
     payloadFormat: '',
+    forwardContacts: '',
+    mirrorDndToPresence: 'yes',
     tenantId: '',
+    allowedTenants: '',
     clientId: '',
     credential: 'secret',
     certFile: '',
@@ -74,11 +83,14 @@ export function formFromAccount(a: AccountSummary): AccountFormValues {
       discoveryUrl: a.discoveryUrl ?? '',
       payloadFormat: a.payloadFormat ?? '',
       declineReason: a.declineReason ?? '',
+      forwardContacts: (a.forwardContacts ?? []).map((c) => `${c.label} = ${c.sipUri}`).join('\n'),
+      mirrorDndToPresence: a.mirrorDndToPresence === false ? 'no' : 'yes',
     };
   }
   return {
     ...base,
     tenantId: a.tenantId,
+    allowedTenants: (a.allowedTenants ?? []).join(', '),
     clientId: a.clientId,
     credential: a.certificate ? 'certificate' : 'secret',
     certFile: a.certificate?.certFile ?? '',
@@ -146,10 +158,13 @@ const UCWA_KEYS = [
   'payloadFormat',
   'caFile',
   'password',
+  'forwardContacts',
+  'mirrorDndToPresence',
 ];
 const GRAPH_KEYS = [
   'displayName',
   'tenantId',
+  'allowedTenants',
   'clientId',
   'clientSecret',
   'certificate',
@@ -165,6 +180,12 @@ function carried(existing: AccountSummary | null, provider: 'ucwa' | 'graph'): R
   if (!existing || existing.provider !== provider) return {};
   const owned = new Set([...(provider === 'ucwa' ? UCWA_KEYS : GRAPH_KEYS), 'id', 'provider', 'hasSecret']);
   return Object.fromEntries(Object.entries(existing).filter(([k]) => !owned.has(k)));
+}
+
+/** "a, b c" → ['a', 'b', 'c']; nothing → undefined (the key is left out). */
+function tenantList(text: string): string[] | undefined {
+  const list = text.split(/[\s,;]+/).filter((t) => t !== '');
+  return list.length > 0 ? list : undefined;
 }
 
 function stripUndefined<T extends object>(o: T): T {
@@ -198,6 +219,8 @@ export function buildSaveInput(
       caFile: opt(v.caFile),
       declineReason: opt(v.declineReason),
       payloadFormat: opt(v.payloadFormat),
+      forwardContacts: parseForwardContacts(v.forwardContacts, errors),
+      mirrorDndToPresence: v.mirrorDndToPresence === 'no' ? false : undefined,
     });
   } else {
     const portText = v.callbackPort.trim();
@@ -211,6 +234,7 @@ export function buildSaveInput(
       provider: 'graph',
       displayName: opt(v.displayName),
       tenantId: v.tenantId.trim(),
+      allowedTenants: tenantList(v.allowedTenants),
       clientId: v.clientId.trim(),
       certificate:
         v.credential === 'certificate' ? { certFile: v.certFile.trim(), keyFile: v.keyFile.trim() } : undefined,
@@ -220,6 +244,7 @@ export function buildSaveInput(
         host: opt(v.callbackHost),
         port: Number.isNaN(port) ? 0 : port,
         path: opt(v.callbackPath),
+        maxConnections: existing?.provider === 'graph' ? existing.callback.maxConnections : undefined,
       }),
       caFile: opt(v.caFile),
       declineReason: opt(v.declineReason),
@@ -269,6 +294,27 @@ function forwardTargetProblem(text: string, path: readonly PropertyKey[], messag
   return `line ${line + 1}${key}: ${message}`;
 }
 
+/** `Label = sip:user@domain` lines → contacts (undefined when none); a malformed line is an error. */
+export function parseForwardContacts(
+  text: string,
+  errors: FieldErrors,
+): { label: string; sipUri: string }[] | undefined {
+  const contacts: { label: string; sipUri: string }[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    const at = line.lastIndexOf('=');
+    const label = at > 0 ? line.slice(0, at).trim() : '';
+    const sipUri = at > 0 ? line.slice(at + 1).trim() : '';
+    if (!label || !sipUri) {
+      errors.forwardContacts ??= `line ${i + 1}: write Label = sip:user@domain (or tel:+number)`;
+      return;
+    }
+    contacts.push({ label, sipUri });
+  });
+  return contacts.length ? contacts : undefined;
+}
+
 /** Maps a schema issue path (`account.callback.port`) to the form field that shows it. */
 export function fieldFor(path: readonly PropertyKey[]): FieldName | 'form' {
   const [head, ...rest] = path.map(String);
@@ -298,7 +344,9 @@ export function fieldFor(path: readonly PropertyKey[]): FieldName | 'form' {
     'username',
     'discoveryUrl',
     'payloadFormat',
+    'forwardContacts',
     'tenantId',
+    'allowedTenants',
     'clientId',
     'apiVersion',
     'rejectPath',

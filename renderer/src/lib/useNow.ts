@@ -1,17 +1,30 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
-/** One shared ticking clock per interval; it runs only while someone listens. */
+/**
+ * One shared ticking clock per interval; its timer runs only while someone listens.
+ *
+ * While nobody listens, a read refreshes the time unless it is fresh (within `FRESH_MS`, longer
+ * than a render takes, so the reads of one render agree), and subscribing keeps the value the
+ * render just read: a toast appearing on an empty stack renders once, not again when the clock
+ * starts.
+ */
+const FRESH_MS = 100;
+
 class Ticker {
-  now = Date.now();
+  private now = 0;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly intervalMs: number) {}
 
+  read = (): number => {
+    if (!this.timer && Math.abs(Date.now() - this.now) >= FRESH_MS) this.now = Date.now();
+    return this.now;
+  };
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     if (!this.timer) {
-      this.now = Date.now();
       this.timer = setInterval(() => {
         this.now = Date.now();
         for (const l of [...this.listeners]) l();
@@ -30,8 +43,8 @@ class Ticker {
 const tickers = new Map<number, Ticker>();
 const noop = () => () => undefined;
 
-/** The current time (epoch ms), refreshed every `intervalMs` while `active`. */
-export function useNow(active: boolean, intervalMs = 500): number {
+/** The current time (epoch ms), refreshed every `intervalMs` (default: a second) while `active`. */
+export function useNow(active: boolean, intervalMs = 1000): number {
   let ticker = tickers.get(intervalMs);
   if (!ticker) {
     ticker = new Ticker(intervalMs);
@@ -39,5 +52,5 @@ export function useNow(active: boolean, intervalMs = 500): number {
   }
   const t = ticker;
   const subscribe = useCallback((listener: () => void) => (active ? t.subscribe(listener) : noop()), [active, t]);
-  return useSyncExternalStore(subscribe, () => t.now);
+  return useSyncExternalStore(subscribe, t.read);
 }

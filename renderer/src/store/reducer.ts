@@ -9,6 +9,7 @@
 import {
   type AccountError,
   type AccountState,
+  DEFAULT_QUICK_REPLIES,
   type AccountSummary,
   type AppEvent,
   type AppSnapshot,
@@ -36,6 +37,8 @@ export interface ToastEntry {
   endedMessage: string | null;
   /** Arrival order: higher is newer. */
   seq: number;
+  /** "Reply with a message": the text being sent with this decline. */
+  replyText?: string;
 }
 
 export interface AccountRow {
@@ -44,6 +47,8 @@ export interface AccountRow {
   provider: 'ucwa' | 'graph' | null;
   state: AccountState;
   error: AccountError | null;
+  /** When the account last heard from its server (epoch ms); null/absent before the first answer. */
+  lastHeardAt?: number | null;
 }
 
 export interface SoftphoneState {
@@ -57,6 +62,10 @@ export interface SoftphoneState {
   accountConfigs: AccountSummary[];
   history: HistoryEntry[];
   dnd: boolean;
+  /** Timed Do Not Disturb ends then (ms since the epoch); null: until turned off. */
+  dndUntil: number | null;
+  /** The invitation whose reply the main window is composing ("Custom…" from a toast). */
+  composeFor: string | null;
   demo: boolean;
   settings: Settings;
   /** Global shortcuts as the shell registered them (a taken one is shown in settings). */
@@ -77,14 +86,16 @@ export const INITIAL_STATE: SoftphoneState = {
   accountConfigs: [],
   history: [],
   dnd: false,
+  dndUntil: null,
+  composeFor: null,
   demo: false,
   settings: {
     ucwaDeclineReason: 'Global',
     graphDeclineReason: 'none',
     ringtone: true,
     startAtLogin: false,
-    // The settings' defaults (a literal: a value import of the contract here would evaluate its
-    // zod schemas in the toast page before zod is made jitless; the snapshot replaces it anyway).
+    quickReplies: [...DEFAULT_QUICK_REPLIES],
+    // The shortcut defaults (the snapshot replaces them anyway).
     shortcuts: {
       declineNewest: 'CommandOrControl+Alt+D',
       ignoreNewest: 'CommandOrControl+Alt+I',
@@ -102,9 +113,15 @@ export type Action =
   | { type: 'snapshot'; snapshot: AppSnapshot }
   | { type: 'loadFailed'; message: string }
   | { type: 'event'; event: AppEvent; now: number }
+  /** Events pushed within one frame, applied in one pass (store.ts batches them). */
+  | { type: 'events'; events: AppEvent[]; now: number }
+  /** Decline all: every listed toast that rings moves to declining (one pass, not one per id). */
+  | { type: 'declinesRequested'; ids: string[] }
   | { type: 'ignore'; id: string }
   | { type: 'declineRequested'; id: string; reason: string | null }
   | { type: 'forwardRequested'; id: string; target: ForwardTarget }
+  /** A decline that carries a reply (the text goes into history as "replied: …"). */
+  | { type: 'replyRequested'; id: string; text: string }
   /** The bridge call itself failed (no DeclineError event will come from the engine). */
   | { type: 'declineRejected'; id: string; error: DeclineError }
   | { type: 'farewellExpired'; id: string }
@@ -120,7 +137,19 @@ export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
     case 'loadFailed':
       return { ...state, status: 'failed', loadError: action.message };
     case 'event':
-      return applyEvent(state, action.event, action.now);
+      return applyEvents(state, [action.event], action.now);
+    case 'events':
+      return applyEvents(state, action.events, action.now);
+    case 'declinesRequested': {
+      const ids = new Set(action.ids);
+      let changed = false;
+      const toasts = state.toasts.map((t) => {
+        if (t.phase !== 'ringing' || !ids.has(t.invitation.id)) return t;
+        changed = true;
+        return { ...withoutForward(t), phase: 'declining' as const, error: null, reason: null };
+      });
+      return changed ? { ...state, toasts } : state;
+    }
     case 'ignore':
       if (state.ignored.includes(action.id) || !findToast(state, action.id)) return state;
       return { ...state, ignored: [...state.ignored, action.id] };
@@ -132,10 +161,18 @@ export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
       return updateToast(state, action.id, (t) =>
         t.phase === 'ringing' ? { ...t, phase: 'forwarding', error: null, forwardTo: action.target } : t,
       );
-    case 'declineRejected':
+    case 'replyRequested':
       return updateToast(state, action.id, (t) =>
-        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: action.error },
+        t.phase === 'ringing'
+          ? { ...withoutForward(t), phase: 'declining', error: null, reason: null, replyText: action.text }
+          : t,
       );
+    case 'declineRejected':
+      return updateToast(state, action.id, (t) => {
+        if (t.phase === 'ended') return t;
+        const { replyText: _dropped, ...rest } = t;
+        return { ...rest, phase: 'ringing', error: action.error };
+      });
     case 'farewellExpired':
       return removeToast(state, action.id, (t) => t.phase === 'ended');
     case 'notice':
@@ -166,6 +203,7 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
       phase: r.phase,
       error: r.error,
       reason: known?.reason ?? null,
+      ...(known?.forwardTo ? { forwardTo: known.forwardTo } : {}),
       endedMessage: null,
       seq: known?.seq ?? ++seq,
     };
@@ -186,10 +224,12 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
       provider: a.provider ?? configs.get(a.accountId) ?? null,
       state: a.state,
       error: a.error,
+      lastHeardAt: a.lastHeardAt ?? null,
     })),
     accountConfigs: snap.accountConfigs,
     history: snap.history.slice(0, HISTORY_LIMIT),
     dnd: snap.dnd,
+    dndUntil: snap.dnd ? (snap.dndUntil ?? null) : null,
     demo: snap.demo,
     settings: snap.settings,
     shortcuts: snap.shortcuts ?? [],
@@ -200,49 +240,186 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
   return next;
 }
 
-function applyEvent(state: SoftphoneState, event: AppEvent, now: number): SoftphoneState {
+/**
+ * Applies pushed events in order. The toast events (invitation, declining, declineFailed,
+ * forwardingCall, forwardFailed, ended) of a run work on one mutable draft — toasts by id, ignored ids, new history records — so a
+ * burst of k events over n toasts costs O(n + k), not O(n·k); other events apply one by one.
+ */
+function applyEvents(state: SoftphoneState, events: readonly AppEvent[], now: number): SoftphoneState {
+  let s = state;
+  let draft: ToastDraft | null = null;
+  for (const event of events) {
+    switch (event.type) {
+      case 'invitation':
+      case 'declining':
+      case 'declineFailed':
+      case 'forwardingCall':
+      case 'forwardFailed':
+      case 'ended':
+        draft ??= openDraft(s);
+        applyToastEvent(draft, event, now);
+        break;
+      default:
+        if (draft) s = closeDraft(draft);
+        draft = null;
+        s = applyOtherEvent(s, event);
+    }
+  }
+  return draft ? closeDraft(draft) : s;
+}
+
+interface ToastDraft {
+  base: SoftphoneState;
+  /** In arrival order (a Map keeps insertion order; updates keep their place). */
+  toasts: Map<string, ToastEntry>;
+  ignored: Set<string>;
+  historyIds: Set<string>;
+  /** New history records, oldest first. */
+  added: HistoryEntry[];
+  seq: number;
+  changed: boolean;
+}
+
+function openDraft(base: SoftphoneState): ToastDraft {
+  return {
+    base,
+    toasts: new Map(base.toasts.map((t) => [t.invitation.id, t])),
+    ignored: new Set(base.ignored),
+    historyIds: new Set(base.history.map((h) => h.invitation.id)),
+    added: [],
+    seq: base.seq,
+    changed: false,
+  };
+}
+
+function closeDraft(d: ToastDraft): SoftphoneState {
+  if (!d.changed) return d.base;
+  const history =
+    d.added.length === 0 ? d.base.history : [...d.added.reverse(), ...d.base.history].slice(0, HISTORY_LIMIT);
+  // The reply being composed in the main window goes with its invitation.
+  const composing = d.base.composeFor === null ? undefined : d.toasts.get(d.base.composeFor);
+  const composeFor = composing && composing.phase !== 'ended' ? d.base.composeFor : null;
+  return {
+    ...d.base,
+    seq: d.seq,
+    composeFor,
+    toasts: [...d.toasts.values()],
+    ignored: d.ignored.size === d.base.ignored.length ? d.base.ignored : [...d.ignored],
+    history,
+  };
+}
+
+type ToastEvent = Extract<
+  AppEvent,
+  { type: 'invitation' | 'declining' | 'declineFailed' | 'forwardingCall' | 'forwardFailed' | 'ended' }
+>;
+
+function applyToastEvent(d: ToastDraft, event: ToastEvent, now: number): void {
+  const update = (id: string, fn: (t: ToastEntry) => ToastEntry) => {
+    const t = d.toasts.get(id);
+    if (!t) return;
+    const u = fn(t);
+    if (u === t) return;
+    d.toasts.set(id, u);
+    d.changed = true;
+  };
   switch (event.type) {
     case 'invitation': {
-      if (findToast(state, event.invitation.id)) return state; // a replay: already shown
-      if (state.history.some((h) => h.invitation.id === event.invitation.id)) return state;
-      const seq = state.seq + 1;
-      const entry: ToastEntry = {
+      const id = event.invitation.id;
+      if (d.toasts.has(id) || d.historyIds.has(id)) return; // a replay: already shown, or over
+      d.seq += 1;
+      d.toasts.set(id, {
         invitation: event.invitation,
         phase: 'ringing',
         error: null,
         reason: null,
         endedMessage: null,
-        seq,
-      };
-      return { ...state, seq, toasts: [...state.toasts, entry] };
+        seq: d.seq,
+      });
+      d.changed = true;
+      return;
     }
     case 'declining':
-      return updateToast(state, event.id, (t) =>
+      return update(event.id, (t) =>
         t.phase === 'ended' ? t : { ...withoutForward(t), phase: 'declining', error: null, reason: event.reason },
       );
-    case 'forwarding':
-      return updateToast(state, event.id, (t) =>
+    case 'forwardingCall':
+      return update(event.id, (t) =>
         t.phase === 'ended' ? t : { ...t, phase: 'forwarding', error: null, forwardTo: event.target },
       );
     case 'forwardFailed':
-      return updateToast(state, event.id, (t) =>
-        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error },
-      );
+      return update(event.id, (t) => (t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error }));
     case 'declineFailed':
-      return updateToast(state, event.id, (t) =>
-        t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error },
-      );
-    case 'ended':
-      return applyEnded(state, event, now);
+      return update(event.id, (t) => (t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error }));
+    case 'ended': {
+      const entry = d.toasts.get(event.id);
+      const wasIgnored = d.ignored.delete(event.id);
+      if (wasIgnored) d.changed = true;
+      if (entry && entry.phase !== 'ended') {
+        if (event.message && !wasIgnored) {
+          d.toasts.set(event.id, { ...entry, phase: 'ended', endedMessage: event.message ?? null });
+        } else {
+          d.toasts.delete(event.id);
+        }
+        d.changed = true;
+      }
+      if (!d.historyIds.has(event.id)) {
+        const declineReason =
+          entry?.phase === 'declining'
+            ? (entry.reason ?? event.invitation.defaultDeclineReason)
+            : event.outcome === 'declined'
+              ? event.invitation.defaultDeclineReason
+              : null;
+        const record: HistoryEntry = {
+          invitation: event.invitation,
+          outcome: event.outcome,
+          endedAt: now,
+          declineReason,
+        };
+        if (entry?.replyText !== undefined && event.outcome === 'declined') record.reply = entry.replyText;
+        if (event.outcome === 'forwarded' && entry?.forwardTo) record.forwardedTo = entry.forwardTo;
+        d.added.push(record);
+        d.historyIds.add(event.id);
+        d.changed = true;
+      }
+      return;
+    }
+  }
+}
+
+function applyOtherEvent(state: SoftphoneState, event: Exclude<AppEvent, ToastEvent>): SoftphoneState {
+  switch (event.type) {
     case 'account': {
       const existing = state.accounts.find((a) => a.accountId === event.accountId);
       const provider =
         existing?.provider ?? state.accountConfigs.find((c) => c.id === event.accountId)?.provider ?? null;
-      const row: AccountRow = { accountId: event.accountId, provider, state: event.state, error: event.error ?? null };
+      const row: AccountRow = {
+        accountId: event.accountId,
+        provider,
+        state: event.state,
+        error: event.error ?? null,
+        lastHeardAt: event.lastHeardAt ?? existing?.lastHeardAt ?? null,
+      };
       return { ...state, accounts: upsertBy(state.accounts, row, (a) => a.accountId) };
     }
-    case 'dnd':
-      return state.dnd === event.on ? state : { ...state, dnd: event.on };
+    case 'dnd': {
+      const dndUntil = event.on ? (event.until ?? null) : null;
+      return state.dnd === event.on && state.dndUntil === dndUntil ? state : { ...state, dnd: event.on, dndUntil };
+    }
+    case 'composeReply':
+      return findToast(state, event.id) ? { ...state, composeFor: event.id } : state;
+    case 'replyFailed':
+      return {
+        ...state,
+        history: state.history.map((h) =>
+          h.invitation.id === event.id && h.reply !== undefined ? { ...h, replyError: event.error.message } : h,
+        ),
+      };
+    case 'replySent':
+    case 'forwarding':
+    case 'forwardingFailed':
+    case 'presenceFailed':
+      return state; // shown by the tray, or as notices from main
     case 'settings':
       return { ...state, settings: event.settings };
     case 'accounts': {
@@ -264,36 +441,6 @@ function applyEvent(state: SoftphoneState, event: AppEvent, now: number): Softph
       return newest ? { ...state, ignored: [...state.ignored, newest.invitation.id] } : state;
     }
   }
-}
-
-function applyEnded(state: SoftphoneState, event: Extract<AppEvent, { type: 'ended' }>, now: number): SoftphoneState {
-  const entry = findToast(state, event.id);
-  const wasIgnored = state.ignored.includes(event.id);
-  let next: SoftphoneState = {
-    ...state,
-    ignored: wasIgnored ? state.ignored.filter((i) => i !== event.id) : state.ignored,
-  };
-
-  if (entry && entry.phase !== 'ended') {
-    if (event.message && !wasIgnored) {
-      next = updateToast(next, event.id, (t) => ({ ...t, phase: 'ended', endedMessage: event.message ?? null }));
-    } else {
-      next = removeToast(next, event.id);
-    }
-  }
-
-  if (!state.history.some((h) => h.invitation.id === event.id)) {
-    const declineReason =
-      entry?.phase === 'declining'
-        ? (entry.reason ?? event.invitation.defaultDeclineReason)
-        : event.outcome === 'declined'
-          ? event.invitation.defaultDeclineReason
-          : null;
-    const record: HistoryEntry = { invitation: event.invitation, outcome: event.outcome, endedAt: now, declineReason };
-    if (event.outcome === 'forwarded' && entry?.forwardTo) record.forwardedTo = entry.forwardTo;
-    next = { ...next, history: [record, ...next.history].slice(0, HISTORY_LIMIT) };
-  }
-  return next;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -342,9 +489,23 @@ function upsertBy<T>(list: T[], item: T, key: (t: T) => string): T[] {
  * Selectors
  * ---------------------------------------------------------------------------------------- */
 
-/** What the toast window shows: everything not ignored, newest first. */
+const visibleCache = new WeakMap<ToastEntry[], { ignored: string[]; visible: ToastEntry[] }>();
+
+/**
+ * What the toast window shows: everything not ignored, newest first. `toasts` is kept in
+ * arrival order, so this is a reversed filter (no sort), remembered per (toasts, ignored) pair.
+ */
 export function visibleToasts(state: Pick<SoftphoneState, 'toasts' | 'ignored'>): ToastEntry[] {
-  return state.toasts.filter((t) => !state.ignored.includes(t.invitation.id)).sort((a, b) => b.seq - a.seq);
+  const cached = visibleCache.get(state.toasts);
+  if (cached && cached.ignored === state.ignored) return cached.visible;
+  const ignored = state.ignored.length > 0 ? new Set(state.ignored) : null;
+  const visible: ToastEntry[] = [];
+  for (let i = state.toasts.length - 1; i >= 0; i--) {
+    const t = state.toasts[i]!;
+    if (!ignored?.has(t.invitation.id)) visible.push(t);
+  }
+  visibleCache.set(state.toasts, { ignored: state.ignored, visible });
+  return visible;
 }
 
 /** Visible toasts that still ring (not declining, not a farewell). */
@@ -354,7 +515,12 @@ export function ringingToasts(state: Pick<SoftphoneState, 'toasts' | 'ignored'>)
 
 /** The ringtone plays while something visible rings, unless DND is on or the ringtone is off. */
 export function shouldRing(state: SoftphoneState): boolean {
-  return state.status === 'ready' && !state.dnd && state.settings.ringtone && ringingToasts(state).length > 0;
+  return (
+    state.status === 'ready' &&
+    !state.dnd &&
+    state.settings.ringtone &&
+    visibleToasts(state).some((t) => t.phase === 'ringing')
+  );
 }
 
 export function visibleNotices(state: Pick<SoftphoneState, 'notices' | 'dismissedNotices'>): Notice[] {

@@ -34,7 +34,12 @@ export interface SoftphoneActions {
   declineAll(): Promise<void>;
   /** Hides the toast here; sends nothing. */
   ignore(id: string): void;
-  setDnd(on: boolean): Promise<void>;
+  /** `until` (ms since the epoch): timed Do Not Disturb. */
+  setDnd(on: boolean, until?: number | null): Promise<void>;
+  /** Declines and sends `text` to the caller as an IM (UCWA). */
+  reply(id: string, text: string): Promise<void>;
+  /** "Custom…" on a toast: the main window composes the reply. */
+  composeReply(id: string): Promise<void>;
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
@@ -51,9 +56,51 @@ export interface StoreOptions {
   clearTimeout?: (handle: unknown) => void;
   /** How long a toast's end message stays on screen. */
   farewellMs?: number;
+  /**
+   * Groups pushed events: called with `flush` when the first event of a group arrives; the
+   * events that arrive until `flush` runs are applied together, in one state change and one
+   * render. Default: none (each event applies as it arrives). The pages pass `perFrame`.
+   */
+  batchEvents?: (flush: () => void) => void;
 }
 
 export const FAREWELL_MS = 4_000;
+
+/**
+ * `batchEvents` for a page. A lone event applies at once (in a microtask: a single invitation is
+ * rendered before the next frame starts, not during it); the events that follow before the next
+ * frame wait for it and apply together just before it is painted — so a burst costs at most two
+ * renders a frame, not one per event. A hidden page gets no animation frames (the toast window
+ * is hidden while nothing rings and shows once the stack has rendered and reported its size), so
+ * there every group applies in a microtask.
+ */
+export function perFrame(): (flush: () => void) => void {
+  let frameOpen = false;
+  // Whichever comes first: the next frame, or (should frames stop, as when the page is hidden
+  // after the group was queued) a timer.
+  const nextFrame = (fn: () => void) => {
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    requestAnimationFrame(once);
+    setTimeout(once, FRAME_FALLBACK_MS);
+  };
+  return (flush) => {
+    const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
+    if (hidden || typeof requestAnimationFrame !== 'function') return queueMicrotask(flush);
+    if (!frameOpen) {
+      frameOpen = true;
+      nextFrame(() => (frameOpen = false));
+      return queueMicrotask(flush);
+    }
+    nextFrame(flush);
+  };
+}
+
+const FRAME_FALLBACK_MS = 100;
 
 function messageOf(err: unknown): { code: string; message: string } {
   const e = err as { code?: unknown; message?: unknown } | null;
@@ -77,14 +124,50 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
   return createStore<SoftphoneStore>()((set, get) => {
     const dispatch = (action: Action) => set((s) => reduce(s, action));
 
-    const applyEvent = (event: AppEvent) => {
-      dispatch({ type: 'event', event, now: now() });
-      if (event.type === 'ended' && findToast(get(), event.id)?.phase === 'ended') {
+    const applyEvents = (events: AppEvent[]) => {
+      dispatch({ type: 'events', events, now: now() });
+      const ended = events.filter((e) => e.type === 'ended');
+      if (ended.length === 0) return;
+      const farewells = new Set(
+        get()
+          .toasts.filter((t) => t.phase === 'ended')
+          .map((t) => t.invitation.id),
+      );
+      for (const event of ended) {
+        if (!farewells.has(event.id)) continue;
         const timer = setTimer(() => {
           timers.delete(timer);
           dispatch({ type: 'farewellExpired', id: event.id });
         }, farewellMs);
         timers.add(timer);
+      }
+    };
+
+    // Pushed events wait here for the next flush when they are batched.
+    let queued: AppEvent[] = [];
+    const flushQueued = () => {
+      const events = queued;
+      queued = [];
+      if (events.length > 0) applyEvents(events);
+    };
+    const applyEvent = (event: AppEvent) => {
+      if (!opts.batchEvents) return applyEvents([event]);
+      queued.push(event);
+      if (queued.length === 1) opts.batchEvents(flushQueued);
+    };
+
+    /** The bridge call of a decline whose toast already shows it as declining. */
+    const sendDecline = async (id: string, reason?: string) => {
+      try {
+        const result = await bridge.decline(id, reason);
+        if (result.status === 'failed' || result.status === 'expired') {
+          // The engine pushes the same failure as an event; applying it twice is harmless.
+          dispatch({ type: 'declineRejected', id, error: result.error });
+        }
+      } catch (err) {
+        const { code, message } = messageOf(err);
+        const error: DeclineError = { status: null, code, subcode: null, message };
+        dispatch({ type: 'declineRejected', id, error });
       }
     };
 
@@ -110,12 +193,13 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
         }
         const pending = buffer;
         buffer = null;
-        for (const e of pending) applyEvent(e);
+        if (pending.length > 0) applyEvents(pending);
       },
 
       stop() {
         unsubscribe?.();
         unsubscribe = null;
+        queued = [];
         for (const t of timers) clearTimer(t);
         timers.clear();
       },
@@ -124,17 +208,7 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
         const entry = findToast(get(), id);
         if (!entry || entry.phase !== 'ringing') return; // a double click, or already gone
         dispatch({ type: 'declineRequested', id, reason: reason ?? null });
-        try {
-          const result = await bridge.decline(id, reason);
-          if (result.status === 'failed' || result.status === 'expired') {
-            // The engine pushes the same failure as an event; applying it twice is harmless.
-            dispatch({ type: 'declineRejected', id, error: result.error });
-          }
-        } catch (err) {
-          const { code, message } = messageOf(err);
-          const error: DeclineError = { status: null, code, subcode: null, message };
-          dispatch({ type: 'declineRejected', id, error });
-        }
+        await sendDecline(id, reason);
       },
 
       async forward(id, target) {
@@ -161,18 +235,45 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
 
       async declineAll() {
         const ids = ringingToasts(get()).map((t) => t.invitation.id);
-        await Promise.all(ids.map((id) => get().decline(id)));
+        if (ids.length === 0) return;
+        // One state change for all of them (not one per toast), then one bridge call each.
+        dispatch({ type: 'declinesRequested', ids });
+        await Promise.all(ids.map((id) => sendDecline(id)));
       },
 
       ignore(id) {
         dispatch({ type: 'ignore', id });
       },
 
-      async setDnd(on) {
+      async reply(id, text) {
+        const entry = findToast(get(), id);
+        if (!entry || entry.phase !== 'ringing') return;
+        dispatch({ type: 'replyRequested', id, text });
         try {
-          await bridge.setDnd(on);
+          const result = await bridge.reply(id, text);
+          if (result.status === 'failed' || result.status === 'expired') {
+            dispatch({ type: 'declineRejected', id, error: result.error });
+          }
+        } catch (err) {
+          const { code, message } = messageOf(err);
+          dispatch({ type: 'declineRejected', id, error: { status: null, code, subcode: null, message } });
+        }
+      },
+
+      async composeReply(id) {
+        try {
+          await bridge.composeReply(id);
+        } catch (err) {
+          localNotice(`Could not open the reply: ${messageOf(err).message}`);
+        }
+      },
+
+      async setDnd(on, until) {
+        try {
+          await bridge.setDnd(on, until ?? null);
           // The engine confirms with a dnd event; apply it now so the switch does not lag.
-          dispatch({ type: 'event', event: { type: 'dnd', on }, now: now() });
+          const event = on && until ? ({ type: 'dnd', on, until } as const) : ({ type: 'dnd', on } as const);
+          dispatch({ type: 'event', event, now: now() });
         } catch (err) {
           localNotice(`Could not turn Do Not Disturb ${on ? 'on' : 'off'}: ${messageOf(err).message}`);
         }

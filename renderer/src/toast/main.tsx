@@ -1,10 +1,13 @@
+// First: zod must be jitless before any schema is built (CSP without 'unsafe-eval'); the
+// reducer's default quick replies come from the contract, which builds its schemas on load.
+import '../lib/zodJitless.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
 import '../styles/toast.css';
 import { getBridge } from '../lib/bridge.js';
 import { StoreProvider } from '../store/context.js';
-import { createSoftphoneStore } from '../store/store.js';
+import { createSoftphoneStore, perFrame } from '../store/store.js';
 import { ToastApp } from './ToastApp.js';
 
 const root = document.getElementById('root');
@@ -14,7 +17,7 @@ if (!bridge) {
   // The toast window only ever runs inside the app; without the bridge there is nothing to show.
   console.error('window.softphone is missing: the toast page must run inside Softphone');
 } else {
-  const store = createSoftphoneStore(bridge);
+  const store = createSoftphoneStore(bridge, { batchEvents: perFrame() });
   createRoot(root).render(
     <StrictMode>
       <StoreProvider store={store}>

@@ -52,8 +52,8 @@ describe('Forward a Graph call (redirect) through the engine and the simulator',
     const req = world.server.find((r) => r.path.endsWith('/redirect'))[0]!;
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers.authorization).toMatch(/^Bearer ey/);
-    expect(rig.events.find((e) => e.type === 'forwarding')).toEqual({
-      type: 'forwarding',
+    expect(rig.events.find((e) => e.type === 'forwardingCall')).toEqual({
+      type: 'forwardingCall',
       id: invitation.id,
       target: RECEPTION,
     });
@@ -118,7 +118,7 @@ describe('Forward a Graph call (redirect) through the engine and the simulator',
     const { invitation } = await rig.next('invitation');
     world.sim.redirects.fail({ status: 500 });
     const forwarding = rig.engine.forward(invitation.id, LEE);
-    await expect.poll(() => world.log.lines.some((l) => l.includes('reject will be retried')), POLL).toBe(true);
+    await expect.poll(() => world.log.lines.some((l) => l.includes('forward will be retried')), POLL).toBe(true);
     world.clock.advance(250);
     await expect(forwarding).resolves.toEqual({ status: 'sent' });
     expect(world.sim.redirects.records.map((r) => r.status)).toEqual([500, 202]);
@@ -128,7 +128,8 @@ describe('Forward a Graph call (redirect) through the engine and the simulator',
     rig = await startEngine(world);
     await world.sim.ringCall({ shape: 'current' });
     const { invitation } = await rig.next('invitation');
-    world.clock.advance(14_600);
+    // 400 ms before the decision deadline (receivedAt + 13 s): room for one attempt, not a retry.
+    world.clock.advance(12_600);
     world.sim.redirects.fail({ status: 500 });
     const result = await rig.engine.forward(invitation.id, RECEPTION);
     expect(result).toMatchObject({ status: 'failed', error: { status: 500 } });
@@ -143,11 +144,11 @@ describe('Forward a Graph call (redirect) through the engine and the simulator',
     expect(world.sim.redirects.records.map((r) => r.status)).toEqual([500, 202]);
   });
 
-  it('sends nothing after the 15 s deadline and says the call has ended', async () => {
+  it('sends nothing after the 13 s decision deadline and says the call has ended', async () => {
     rig = await startEngine(world);
     await world.sim.ringCall({ shape: 'current' });
     const { invitation } = await rig.next('invitation');
-    world.clock.advance(15_000);
+    world.clock.advance(13_000);
     const result = await rig.engine.forward(invitation.id, RECEPTION);
     expect(result).toMatchObject({ status: 'expired', error: { code: 'DeadlinePassed' } });
     await expect(rig.next('ended')).resolves.toMatchObject({ outcome: 'timedOut' });

@@ -13,7 +13,11 @@ import { GraphProvider, type GraphDeps } from '../../../electron/core/graph/prov
 import { createLogger } from '../../../electron/core/log.js';
 import { demoGraphAccount, GraphSim, type GraphSimOptions } from '../../../electron/simulator/graph.js';
 import { SimServer } from '../../../electron/simulator/server.js';
+import { rootCertificates } from 'node:tls';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { simCertificateAuthority, type SimCertificateAuthority } from '../../../electron/simulator/graph/ca.js';
 import { ManualClock } from '../../support/manualClock.js';
+import { SteerableClock } from '../../support/steerableClock.js';
 import { selfSignedCertificate } from '../../support/selfSignedCert.js';
 
 export interface FetchLog {
@@ -21,16 +25,21 @@ export interface FetchLog {
   urls: string[];
 }
 
-/** A fetch that only talks to `origin` and records every URL it was asked for. */
-export function loopbackFetch(origin: string): FetchLog {
+/**
+ * A fetch that only talks to `origin` and records every URL it was asked for; with `caPem`
+ * it trusts that CA (and only the system's roots besides), as an account's `caFile` does.
+ */
+export function loopbackFetch(origin: string, caPem?: string): FetchLog {
   const urls: string[] = [];
+  const dispatcher = caPem ? new Agent({ connect: { ca: [...rootCertificates, caPem] } }) : null;
   const fetch: Fetch = (input, init) => {
     const url = String(input);
     urls.push(url);
     if (new URL(url).origin !== origin) {
       return Promise.reject(new Error(`test fetch: refusing ${url} (only ${origin} is reachable)`));
     }
-    return globalThis.fetch(input, init);
+    if (!dispatcher) return globalThis.fetch(input, init);
+    return undiciFetch(input, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
   };
   return { fetch, urls };
 }
@@ -78,6 +87,36 @@ export async function startGraphWorld(opts: GraphSimOptions = {}): Promise<Graph
   };
 }
 
+export interface SecureGraphWorld extends Omit<GraphWorld, 'clock'> {
+  clock: SteerableClock;
+  ca: SimCertificateAuthority;
+}
+
+/**
+ * The simulator over HTTPS with its own CA (the provider's fetch trusts that CA, nothing
+ * else), on a SteerableClock that the simulator shares (token claims, outages).
+ */
+export async function startSecureGraphWorld(opts: GraphSimOptions = {}): Promise<SecureGraphWorld> {
+  const ca = simCertificateAuthority();
+  const server = await SimServer.start({ tls: { cert: ca.certPem, key: ca.keyPem } });
+  const clock = new SteerableClock();
+  const sim = await GraphSim.create(server, { now: () => clock.now(), ...opts });
+  const net = loopbackFetch(server.origin, ca.caPem);
+  const log = captureLogger();
+  return {
+    server,
+    sim,
+    clock,
+    net,
+    log,
+    ca,
+    async close() {
+      sim.close();
+      await server.close();
+    },
+  };
+}
+
 export interface EngineRig {
   engine: Engine;
   provider: GraphProvider;
@@ -94,7 +133,7 @@ export interface EngineRig {
 
 /** The real Engine with a GraphProvider for `account` (default: the simulator's demo account). */
 export async function startEngine(
-  world: GraphWorld,
+  world: Pick<GraphWorld, 'sim' | 'net' | 'log'> & { clock: GraphWorld['clock'] | SteerableClock },
   account: GraphAccount = demoGraphAccount(world.sim),
   deps: Partial<GraphDeps> = {},
 ): Promise<EngineRig> {

@@ -12,7 +12,9 @@ const EXPECTED: Record<ForgeKind, { status: number; logged: string }> = {
   wrongIssuer: { status: 403, logged: '"reason":"issuer"' },
   expired: { status: 403, logged: '"reason":"expired"' },
   noTid: { status: 403, logged: '"reason":"noTid"' },
-  unknownKey: { status: 403, logged: '"reason":"unknownKey"' },
+  // Keys were fetched moments ago: the key may be newer than that, so Microsoft should retry.
+  unknownKey: { status: 503, logged: '"reason":"keyNotYetKnown"' },
+  otherTenant: { status: 403, logged: '"reason":"tenant"' },
 };
 
 describe('Graph callback receiver', () => {
@@ -31,6 +33,7 @@ describe('Graph callback receiver', () => {
     });
     receiver = new CallbackReceiver({
       port: 0,
+      tenants: [world.sim.tenantId],
       verifier,
       maxBodyBytes: opts.maxBodyBytes,
       onNotification: (body, ctx) => {
@@ -163,6 +166,7 @@ describe('Graph callback receiver', () => {
     });
     receiver = new CallbackReceiver({
       port: 0,
+      tenants: [world.sim.tenantId],
       verifier,
       onNotification: (body, ctx) => void delivered.push({ body, tid: ctx.claims.tid }),
       clock: world.clock,

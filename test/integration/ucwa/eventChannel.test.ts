@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../electron/simulator/index.js';
 import { ManualClock } from '../../support/manualClock.js';
-import { harnessPool, MemoryStore, withoutTimeout, type Harness, type TimelineEntry } from './harness.js';
+import { harnessPool, MemoryStore, pathOf, withoutTimeout, type Harness, type TimelineEntry } from './harness.js';
 
 const { make, track } = harnessPool((o) => ({ ...o, deps: { backoff: { baseMs: 20, capMs: 40 }, ...o.deps } }));
 
@@ -142,24 +142,22 @@ describe('P-GET loop', () => {
     expect(h.sink.states().filter((s) => s === 'connecting')).toHaveLength(1);
   });
 
-  it('surfaces 410 InactiveApplicationExpired as an account error and stops', async () => {
+  it('re-creates the application silently on 410 InactiveApplicationExpired and re-validates what rang', async () => {
     const h = await make();
     await h.connect();
     h.sim.ucwa.ring('messaging');
     const inv = await h.sink.waitRinging();
+    const [first] = h.sim.ucwa.applications();
     h.sim.ucwa.expireApplication();
-    const { error } = await h.sink.waitState('error');
-    expect(error).toMatchObject({
-      status: 410,
-      code: 'Gone',
-      subcode: 'InactiveApplicationExpired',
-      message: expect.stringMatching(/Restart/),
-    });
+    // what rang on the lost application is asked for again and found gone
     expect((await h.sink.waitEnded(inv.id)).outcome).toBe('gone');
-    const count = h.sim.server.requests.length;
-    await h.provider.stop();
-    expect(h.sim.server.requests.length).toBe(count); // no more P-GETs, no DELETE of a dead app
-    expect(h.sink.states().slice(-2)).toEqual(['error', 'stopped']);
+    const second = await h.sim.ucwa.waitFor(() => h.sim.ucwa.applications().find((a) => a.listening));
+    expect(second.appId).not.toBe(first!.appId);
+    expect(second.endpointId).toBe(first!.endpointId);
+    expect(h.sim.server.find((r) => r.method === 'GET' && inv.id.endsWith(r.path))).toHaveLength(1);
+    expect(h.sink.states()).not.toContain('error');
+    const c = h.sim.ucwa.ring('phoneAudio');
+    await h.sink.waitRinging((i) => i.id.endsWith(c.href));
   });
 
   it('on 401 gets a new token and repeats the same P-GET URL', async () => {
@@ -220,10 +218,7 @@ describe('P-GET loop', () => {
       return pgetFetches(h).length > sent;
     };
     for (const [n, expected] of [1000, 2000, 4000, 4000].entries()) {
-      await h.sink.events.waitFor(
-        (xs) => xs.filter((e) => e.type === 'state' && e.state === 'reconnecting').length >= n + 1,
-        `failure ${n + 1}`,
-      );
+      await h.waitLog('P-GET failed; retrying the same URL', n + 1);
       expect(await sentAfter(expected - 1), `retry ${n + 1} too early`).toBe(false);
       expect(await sentAfter(1), `retry ${n + 1} after ${expected} ms`).toBe(true);
     }
@@ -281,14 +276,17 @@ describe('P-GET loop', () => {
     );
   });
 
-  it('resync: ends every ringing invitation as gone and continues with the resync link', async () => {
+  it('resync: keeps what still rings (re-validated by GET), ends what ended, and continues with the resync link', async () => {
     const h = await make();
     await h.connect();
-    h.sim.ucwa.ring('messaging');
-    const a = await h.sink.waitRinging();
+    const ra = h.sim.ucwa.ring('messaging');
+    const rb = h.sim.ucwa.ring('phoneAudio');
+    const a = await h.sink.waitRinging((i) => i.id.endsWith(ra.href));
+    const b = await h.sink.waitRinging((i) => i.id.endsWith(rb.href));
     h.sim.ucwa.resyncNextPget();
-    h.sim.ucwa.ring('phoneAudio');
-    expect((await h.sink.waitEnded(a.id)).outcome).toBe('gone');
+    h.sim.ucwa.forgetInvitation(rb); // ended on the server without an event: its GET answers 404
+    h.sim.ucwa.ring('audioVideo');
+    expect((await h.sink.waitEnded(b.id)).outcome).toBe('gone');
     const resync = await h.responses.waitFor((xs) => xs.find((r) => r.body.includes('"resync"')), 'the resync answer');
     const link = new URL(
       (JSON.parse(resync.body) as { _links: { resync: { href: string } } })._links.resync.href,
@@ -296,9 +294,15 @@ describe('P-GET loop', () => {
     ).href;
     const urls = pgetFetches(h).map((f) => f.url);
     expect(urls[urls.indexOf(resync.url) + 1]).toBe(`${link}&timeout=180`);
+    await h.sim.server.waitForRequest((r) => r.method === 'GET' && r.path === pathOf(ra.href, h.sim.origin));
     const c = h.sim.ucwa.ring('onlineMeeting');
     const later = await h.sink.waitRinging((i) => i.id.endsWith(c.href));
     expect(later.modality).toBe('meeting');
+    // a still rings, once, and its decline goes to the link cached from its first sighting
+    expect(h.sink.events.items.filter((e) => e.type === 'ended' && e.id === a.id)).toHaveLength(0);
+    expect(h.sink.ringingInvitations().filter((i) => i.id === a.id)).toHaveLength(1);
+    expect(await h.provider.decline(a, 'Global')).toEqual({ ok: true });
+    expect((await h.sim.ucwa.waitForDecline()).url).toBe(pathOf(ra.declineHref, h.sim.origin));
   });
 
   it('resume: ends every ringing invitation as gone and continues with the resume link', async () => {

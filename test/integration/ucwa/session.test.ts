@@ -74,7 +74,7 @@ describe('UCWA sign-in and session', () => {
     const { error } = await h.sink.waitState('error');
     expect(error).toMatchObject({
       code: 'InvalidCredentials',
-      message: expect.stringMatching(/user name or password/),
+      message: expect.stringMatching(/refused the password/),
     });
     expect(h.sim.server.requests.filter((r) => r.path.endsWith('/oauthtoken'))).toHaveLength(1);
     expect(h.sim.ucwa.applicationsCreated()).toHaveLength(0);

@@ -240,7 +240,7 @@ describe('Graph caller and modality', () => {
     expect(modality(undefined)).toBe('call');
   });
 
-  it('builds a valid invitation with the 15 s deadline and the default reason first', () => {
+  it('builds a valid invitation with the 13 s deadline (15 s window less the margin) and the default reason first', () => {
     const inv = toInvitation({
       accountId: 'acc',
       callId: 'c1',
@@ -249,7 +249,7 @@ describe('Graph caller and modality', () => {
       receivedAt: 1_000,
       declineReasons: ['busy', 'none', 'forbidden'],
     });
-    expect(inv).toMatchObject({ id: 'acc:c1', provider: 'graph', expiresAt: 16_000, defaultDeclineReason: 'busy' });
+    expect(inv).toMatchObject({ id: 'acc:c1', provider: 'graph', expiresAt: 14_000, defaultDeclineReason: 'busy' });
     expect(invitationSchema.safeParse(inv).success).toBe(true);
   });
 });
