@@ -24,6 +24,7 @@ import type {
   AccountError,
   AccountState,
   CapabilityResult,
+  DeclineResult,
   ForwardingChoice,
   ForwardingState,
   Provider,
@@ -145,6 +146,21 @@ interface BookEntry {
   reply?: string;
   /** Run once when the invitation ends. */
   onEnd?: (() => void)[];
+}
+
+/** A request about one ringing invitation (decline, forward), as `Engine.act` runs it. */
+interface CallAction {
+  /** In the user's words: "Decline", "Forward". */
+  verb: string;
+  start: LifecycleEvent;
+  /** Tells the UI the request is under way. */
+  announce(): void;
+  send(provider: Provider): Promise<DeclineResult>;
+  sent: LifecycleEvent;
+  failed(error: DeclineError): LifecycleEvent;
+  failedEvent(error: DeclineError): EngineEvent;
+  /** How it ends when the server accepted it but never said so. */
+  outcome: Outcome;
 }
 
 interface AccountEntry {
@@ -380,57 +396,18 @@ export class Engine {
         `"${chosen}" is not a decline reason for this ${inv.provider} invitation; use one of: ${inv.declineReasons.join(', ')}`,
       );
     }
-    if (entry.state.phase !== 'ringing') return { status: 'ignored' };
-
-    if (inv.expiresAt !== null && this.clock.now() >= inv.expiresAt) {
-      const error: DeclineError = {
-        status: null,
-        code: 'DeadlinePassed',
-        subcode: null,
-        message: 'The call has already ended: its answer window closed before Decline, so nothing was sent.',
-      };
-      this.emit({ type: 'declineFailed', id, error });
-      this.end(entry, 'timedOut', error.message);
-      return { status: 'expired', error };
-    }
-
-    if (!this.apply(entry, { type: 'decline', reason: chosen })) return { status: 'ignored' };
-    if (!entry.silent) this.emit({ type: 'declining', id, reason: chosen });
-
-    const account = this.accounts.get(inv.accountId);
-    const result = account
-      ? await account.provider.decline(inv, chosen)
-      : ({
-          ok: false,
-          error: { status: null, code: 'AccountRemoved', subcode: null, message: 'The account was removed.' },
-          endAs: 'gone',
-        } as const);
-
-    if (this.book.get(id) !== entry) {
-      // It ended while the request was in flight (e.g. the completed event raced the 204).
-      return result.ok ? { status: 'sent' } : { status: 'failed', error: result.error };
-    }
-    if (result.ok) {
-      this.apply(entry, { type: 'declineSent' });
-      entry.timers.push(
-        this.clock.setTimeout(() => {
-          if (this.book.get(id) === entry) {
-            this.log.warn('server did not confirm the decline; ending it locally', { id });
-            this.end(entry, 'declined');
-          }
-        }, this.declineConfirmMs),
-      );
-      return { status: 'sent' };
-    }
-    this.log.warn('decline failed', { id, error: result.error });
-    if (result.endAs) {
-      this.emit({ type: 'declineFailed', id, error: result.error });
-      this.end(entry, result.endAs, result.error.message);
-    } else {
-      this.apply(entry, { type: 'declineFailed', error: result.error });
-      this.emit({ type: 'declineFailed', id, error: result.error });
-    }
-    return { status: 'failed', error: result.error };
+    return this.act(entry, {
+      verb: 'Decline',
+      start: { type: 'decline', reason: chosen },
+      announce: () => {
+        if (!entry.silent) this.emit({ type: 'declining', id, reason: chosen });
+      },
+      send: (provider) => provider.decline(inv, chosen),
+      sent: { type: 'declineSent' },
+      failed: (error) => ({ type: 'declineFailed', error }),
+      failedEvent: (error) => ({ type: 'declineFailed', id, error }),
+      outcome: 'declined',
+    });
   }
 
   /**
@@ -446,49 +423,76 @@ export class Engine {
     if (provider && !provider.forward) {
       throw new EngineError('NotSupported', `${inv.provider} invitations cannot be forwarded; only Graph calls can`);
     }
+    return this.act(entry, {
+      verb: 'Forward',
+      start: { type: 'forward', target },
+      announce: () => this.emit({ type: 'forwardingCall', id, target }),
+      send: (p) => p.forward!(inv, target),
+      sent: { type: 'forwardSent' },
+      failed: (error) => ({ type: 'forwardFailed', error }),
+      failedEvent: (error) => ({ type: 'forwardFailed', id, error }),
+      outcome: 'forwarded',
+    });
+  }
+
+  /**
+   * The one way a request about a ringing invitation goes out (decline, forward): at most one
+   * per invitation (a second while one is under way or done is 'ignored'); nothing after its
+   * deadline; a server that accepted but never confirms is ended locally after
+   * `declineConfirmMs`; a failure that means the invitation is gone ends it, any other leaves
+   * it ringing with the error (Retry allowed).
+   */
+  private async act(entry: BookEntry, a: CallAction): Promise<DeclineCommandResult> {
+    const inv = entry.invitation;
+    const id = inv.id;
     if (entry.state.phase !== 'ringing') return { status: 'ignored' };
     if (inv.expiresAt !== null && this.clock.now() >= inv.expiresAt) {
       const error: DeclineError = {
         status: null,
         code: 'DeadlinePassed',
         subcode: null,
-        message: 'The call has already ended: its answer window closed before Forward, so nothing was sent.',
+        message: `The call has already ended: its answer window closed before ${a.verb}, so nothing was sent.`,
       };
-      this.emit({ type: 'forwardFailed', id, error });
+      this.emit(a.failedEvent(error));
       this.end(entry, 'timedOut', error.message);
       return { status: 'expired', error };
     }
-    if (!this.apply(entry, { type: 'forward', target })) return { status: 'ignored' };
-    this.emit({ type: 'forwardingCall', id, target });
+    if (!this.apply(entry, a.start)) return { status: 'ignored' };
+    a.announce();
 
-    const result = provider?.forward
-      ? await provider.forward(inv, target)
-      : ({
+    const provider = this.accounts.get(inv.accountId)?.provider;
+    const result: DeclineResult = provider
+      ? await a.send(provider)
+      : {
           ok: false,
           error: { status: null, code: 'AccountRemoved', subcode: null, message: 'The account was removed.' },
           endAs: 'gone',
-        } as const);
+        };
 
-    if (this.book.get(id) !== entry) return result.ok ? { status: 'sent' } : { status: 'failed', error: result.error };
+    if (this.book.get(id) !== entry) {
+      // It ended while the request was in flight (e.g. the completed event raced the 204).
+      return result.ok ? { status: 'sent' } : { status: 'failed', error: result.error };
+    }
+    const verb = a.verb.toLowerCase();
     if (result.ok) {
-      this.apply(entry, { type: 'forwardSent' });
+      this.apply(entry, a.sent);
       entry.timers.push(
         this.clock.setTimeout(() => {
           if (this.book.get(id) === entry) {
-            this.log.warn('server did not confirm the forward; ending it locally', { id });
-            this.end(entry, 'forwarded');
+            this.log.warn(`server did not confirm the ${verb}; ending it locally`, { id });
+            this.end(entry, a.outcome);
           }
         }, this.declineConfirmMs),
       );
       return { status: 'sent' };
     }
-    this.log.warn('forward failed', { id, error: result.error });
+    this.log.warn(`${verb} failed`, { id, error: result.error });
     if (result.endAs) {
-      this.emit({ type: 'forwardFailed', id, error: result.error });
+      this.emit(a.failedEvent(result.error));
       this.end(entry, result.endAs, result.error.message);
     } else {
-      this.apply(entry, { type: 'forwardFailed', error: result.error });
-      this.emit({ type: 'forwardFailed', id, error: result.error });
+      this.apply(entry, a.failed(result.error));
+      this.emit(a.failedEvent(result.error));
     }
     return { status: 'failed', error: result.error };
   }
