@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { Invitation } from '../../electron/contract.js';
 import type { SimCaller } from '../../electron/simulator/graph.js';
 import { freeLoopbackPort } from '../../electron/simulator/index.js';
-import { selfSignedCertificate } from '../support/selfSignedCert.js';
+import { selfSignedCertificate } from '../../electron/simulator/graph/ca.js';
 import { SteerableClock } from '../support/steerableClock.js';
 import { expectNoSeriousA11yViolations, e2eSession, type Host, type HostOptions, type PageOptions } from './harness.js';
 

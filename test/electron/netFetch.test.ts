@@ -21,7 +21,7 @@ import { UcwaHttp } from '../../electron/core/ucwa/http.js';
 import { desktopFetchFor } from '../../electron/main/accountFetch.js';
 import { createNetFetch } from '../../electron/main/netFetch.js';
 import { DEMO_USER, SimServer, startSimulator, type Simulator } from '../../electron/simulator/index.js';
-import { selfSignedCertificate } from '../support/selfSignedCert.js';
+import { selfSignedCertificate } from '../../electron/simulator/graph/ca.js';
 import { app, net } from './fakeElectron.js';
 
 let sim: Simulator;

@@ -1,6 +1,6 @@
 /**
- * The simulator's own certificate authority, made with node:crypto alone (no openssl, no
- * library): a CA certificate (basicConstraints CA, keyCertSign) and a server certificate for
+ * Certificates made with node:crypto alone (no openssl, no library). The simulator's own
+ * certificate authority: a CA certificate (basicConstraints CA, keyCertSign) and a server certificate for
  * 127.0.0.1 / localhost signed by it. A simulator started with `tls: serverTls(ca)` speaks
  * HTTPS; a client trusts it through the CA's PEM only (an account's `caFile`, undici's
  * `connect.ca`), so tests run the real certificate checks, not `rejectUnauthorized: false`.
@@ -78,12 +78,41 @@ function certificate(opts: {
     seq(utcTime(new Date(now - 60_000)), utcTime(new Date(now + opts.days * 86_400_000))),
     name(opts.subject),
     opts.publicKey.export({ type: 'spki', format: 'der' }),
-    explicit(3, seq(...opts.extensions)),
+    ...(opts.extensions.length > 0 ? [explicit(3, seq(...opts.extensions))] : []),
   );
   const der = seq(tbs, SHA256_WITH_RSA, bits(sign('sha256', tbs, opts.signer)));
   const text = pem('CERTIFICATE', der);
   new X509Certificate(text); // throws if the encoding is wrong
   return text;
+}
+
+export interface SelfSigned {
+  certPem: string;
+  /** PKCS#8 PEM. */
+  keyPem: string;
+  /** PKCS#1 PEM ("BEGIN RSA PRIVATE KEY"), the same key. */
+  rsaKeyPem: string;
+}
+
+/**
+ * A self-signed RSA certificate without extensions: a Graph bot's app credential (X509Certificate,
+ * msal-node's thumbprint, the simulator verifying client assertions with it).
+ */
+export function selfSignedCertificate(commonName = 'softphone-test-bot', days = 2): SelfSigned {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certPem = certificate({
+    subject: commonName,
+    issuer: commonName,
+    publicKey,
+    signer: privateKey,
+    days,
+    extensions: [],
+  });
+  return {
+    certPem,
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    rsaKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+  };
 }
 
 export interface SimCertificateAuthority {

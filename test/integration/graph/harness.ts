@@ -18,7 +18,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { simCertificateAuthority, type SimCertificateAuthority } from '../../../electron/simulator/graph/ca.js';
 import { ManualClock } from '../../support/manualClock.js';
 import { SteerableClock } from '../../support/steerableClock.js';
-import { selfSignedCertificate } from '../../support/selfSignedCert.js';
+import { selfSignedCertificate } from '../../../electron/simulator/graph/ca.js';
 
 export interface FetchLog {
   fetch: Fetch;
