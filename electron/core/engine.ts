@@ -253,6 +253,17 @@ export class Engine {
     }
   }
 
+  /**
+   * The user asked to sign one account in again ("Try signing in again"): its provider wakes
+   * with reason `'user'`, which is the only wake that sends a refused password once more.
+   */
+  retryAccount(accountId: string): void {
+    const entry = this.accounts.get(accountId);
+    if (!entry) throw new EngineError('UnknownAccount', `no account with id "${accountId}"`);
+    this.log.info('the user asked to retry an account', { accountId });
+    entry.provider.wake('user');
+  }
+
   snapshot(): EngineSnapshot {
     return {
       accounts: [...this.accounts.values()].map((a) => ({ ...a.status })),

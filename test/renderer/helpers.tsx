@@ -122,6 +122,7 @@ export function testBridge(snap: AppSnapshot = snapshot()): TestBridge {
     'softphone:setDnd': () => undefined,
     'softphone:saveAccount': (p) => ({ ...p.account, hasSecret: Boolean(p.secret) }),
     'softphone:removeAccount': () => undefined,
+    'softphone:retryAccount': () => undefined,
     'softphone:saveSettings': (p) => ({ ...t.snap.settings, ...p }),
     'softphone:simulate': () => undefined,
     'softphone:showMainWindow': () => undefined,

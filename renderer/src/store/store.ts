@@ -43,6 +43,8 @@ export interface SoftphoneActions {
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
+  /** "Try signing in again": the account sends its password once more, even after a refusal. */
+  retryAccount(accountId: string): Promise<void>;
   simulate(kind: SimulateKind): Promise<void>;
   dismissNotice(id: string): void;
 }
@@ -302,6 +304,14 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
           dispatch({ type: 'accountRemoved', accountId });
         } catch (err) {
           localNotice(`Could not remove the account "${accountId}": ${messageOf(err).message}`);
+        }
+      },
+
+      async retryAccount(accountId) {
+        try {
+          await bridge.retryAccount(accountId); // the outcome comes as `account` events
+        } catch (err) {
+          localNotice(`Could not sign in to "${accountId}" again: ${messageOf(err).message}`);
         }
       },
 
