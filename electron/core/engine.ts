@@ -56,7 +56,8 @@ export interface RingingView {
 export type EngineEvent =
   | { type: 'account'; accountId: string; state: AccountState; error?: AccountError; lastHeardAt?: number | null }
   | { type: 'invitation'; invitation: Invitation }
-  | { type: 'declining'; id: string; reason: string }
+  /** `reply`: this decline is a reply's (its text goes to the caller next), so every window's Retry can re-send it. */
+  | { type: 'declining'; id: string; reason: string; reply?: string }
   | { type: 'declineFailed'; id: string; error: DeclineError }
   /** A Graph call being forwarded (redirected); not `forwarding`, which is UCWA's setting. */
   | { type: 'forwardingCall'; id: string; target: ForwardTarget }
@@ -406,7 +407,13 @@ export class Engine {
     }
 
     if (!this.apply(entry, { type: 'decline', reason: chosen })) return { status: 'ignored' };
-    if (!entry.silent) this.emit({ type: 'declining', id, reason: chosen });
+    if (!entry.silent) {
+      this.emit(
+        entry.reply !== undefined
+          ? { type: 'declining', id, reason: chosen, reply: entry.reply }
+          : { type: 'declining', id, reason: chosen },
+      );
+    }
 
     const account = this.accounts.get(inv.accountId);
     const result = account

@@ -232,6 +232,8 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
         const entry = findToast(get(), id);
         if (!entry) return;
         if (entry.forwardTo) await get().forward(id, entry.forwardTo);
+        else if (entry.failedReply !== undefined)
+          await get().reply(id, entry.failedReply); // decline + IM again
         else await get().decline(id, entry.reason ?? undefined);
       },
 
