@@ -133,6 +133,8 @@ export const invokeSchemas = {
   'softphone:composeReply': z.object({ id: invitationId }).strict(),
   'softphone:saveAccount': saveAccountSchema,
   'softphone:removeAccount': z.object({ accountId: z.string().min(1).max(64) }).strict(),
+  // "Try signing in again" on an account in error (issue 7): sends a refused password once more.
+  'softphone:retryAccount': z.object({ accountId: z.string().min(1).max(64) }).strict(),
   'softphone:saveSettings': settingsSchema.partial().strict(),
   'softphone:simulate': z
     .object({ kind: z.enum(['messaging', 'phoneAudio', 'onlineMeeting', 'audioVideo', 'graphCall']) })
@@ -158,6 +160,7 @@ export interface InvokeResults {
   'softphone:composeReply': void;
   'softphone:saveAccount': AccountSummary;
   'softphone:removeAccount': void;
+  'softphone:retryAccount': void;
   'softphone:saveSettings': Settings;
   'softphone:simulate': void;
   'softphone:showMainWindow': void;
@@ -193,6 +196,8 @@ export interface SoftphoneBridge {
   composeReply(id: string): Promise<void>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
+  /** Signs the account in again now, even after the server refused its password. */
+  retryAccount(accountId: string): Promise<void>;
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
   simulate(kind: SimulateKind): Promise<void>;
   showMainWindow(): Promise<void>;
@@ -239,6 +244,7 @@ export function createBridge(transport: BridgeTransport): SoftphoneBridge {
     composeReply: (id) => call('softphone:composeReply', { id }),
     saveAccount: (input) => call('softphone:saveAccount', input),
     removeAccount: (accountId) => call('softphone:removeAccount', { accountId }),
+    retryAccount: (accountId) => call('softphone:retryAccount', { accountId }),
     saveSettings: (patch) => call('softphone:saveSettings', patch),
     simulate: (kind) => call('softphone:simulate', { kind }),
     showMainWindow: () => call('softphone:showMainWindow', undefined),

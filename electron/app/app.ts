@@ -185,6 +185,7 @@ export class SoftphoneApp {
       },
       'softphone:saveAccount': (input) => this.saveAccount(input),
       'softphone:removeAccount': ({ accountId }) => this.removeAccount(accountId),
+      'softphone:retryAccount': ({ accountId }) => this.engine.retryAccount(accountId),
       'softphone:saveSettings': (patch) => this.saveSettings(patch),
       'softphone:simulate': ({ kind }) => this.simulate(kind),
       'softphone:showMainWindow': () => extra.showMainWindow(),

@@ -57,7 +57,8 @@ export interface RingingView {
 export type EngineEvent =
   | { type: 'account'; accountId: string; state: AccountState; error?: AccountError; lastHeardAt?: number | null }
   | { type: 'invitation'; invitation: Invitation }
-  | { type: 'declining'; id: string; reason: string }
+  /** `reply`: this decline is a reply's (its text goes to the caller next), so every window's Retry can re-send it. */
+  | { type: 'declining'; id: string; reason: string; reply?: string }
   | { type: 'declineFailed'; id: string; error: DeclineError }
   /** A Graph call being forwarded (redirected); not `forwarding`, which is UCWA's setting. */
   | { type: 'forwardingCall'; id: string; target: ForwardTarget }
@@ -269,6 +270,17 @@ export class Engine {
     }
   }
 
+  /**
+   * The user asked to sign one account in again ("Try signing in again"): its provider wakes
+   * with reason `'user'`, which is the only wake that sends a refused password once more.
+   */
+  retryAccount(accountId: string): void {
+    const entry = this.accounts.get(accountId);
+    if (!entry) throw new EngineError('UnknownAccount', `no account with id "${accountId}"`);
+    this.log.info('the user asked to retry an account', { accountId });
+    entry.provider.wake('user');
+  }
+
   snapshot(): EngineSnapshot {
     return {
       accounts: [...this.accounts.values()].map((a) => ({ ...a.status })),
@@ -400,7 +412,12 @@ export class Engine {
       verb: 'Decline',
       start: { type: 'decline', reason: chosen },
       announce: () => {
-        if (!entry.silent) this.emit({ type: 'declining', id, reason: chosen });
+        if (entry.silent) return;
+        this.emit(
+          entry.reply !== undefined
+            ? { type: 'declining', id, reason: chosen, reply: entry.reply }
+            : { type: 'declining', id, reason: chosen },
+        );
       },
       send: (provider) => provider.decline(inv, chosen),
       sent: { type: 'declineSent' },

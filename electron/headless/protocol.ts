@@ -2,7 +2,7 @@
  * The headless wire protocol: one JSON object per line.
  * stdout carries events (ready, account, invitation, ended, declineFailed, forwardFailed, dnd,
  * replySent, replyFailed, forwarding, forwardingFailed, presenceFailed, error); stdin carries
- * commands (decline, declineAll, forward, dnd, reply, forwarding, quit). It is a stable, documented
+ * commands (decline, declineAll, forward, dnd, reply, forwarding, retry, quit). It is a stable, documented
  * interface (README "Headless mode"): add fields, never rename them.
  */
 import { z } from 'zod';
@@ -36,6 +36,8 @@ export const commandSchema = z.discriminatedUnion('cmd', [
       ]),
     })
     .strict(),
+  /** Sign an account in again now, even after its password was refused (issue 7). */
+  z.object({ cmd: z.literal('retry'), accountId: z.string().min(1) }).strict(),
   z.object({ cmd: z.literal('quit') }).strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;

@@ -167,6 +167,10 @@ export async function runHeadless(io: HeadlessIO): Promise<number> {
           // the confirmed state comes as a `forwarding` event, a refusal as `forwardingFailed`
           await engine.setForwarding(command.accountId, command.to);
           break;
+        case 'retry':
+          // the outcome comes as `account` events (connecting, then connected or error)
+          engine.retryAccount(command.accountId);
+          break;
         case 'quit':
           break;
       }

@@ -90,6 +90,8 @@ describe('payload validation', () => {
       ['softphone:toastSize', { width: 10.5, height: 10 }],
       ['softphone:simulate', { kind: 'rm -rf' }],
       ['softphone:snapshot', { sneaky: 1 }],
+      ['softphone:retryAccount', { accountId: '' }],
+      ['softphone:retryAccount', { id: 'work' }],
       ['softphone:saveSettings', { ringtone: true, __proto__: { polluted: true }, unknown: 1 }],
     ];
     for (const [channel, payload] of bad) {
@@ -185,6 +187,7 @@ describe('least privilege: each window gets its own channels', () => {
       },
     },
     'softphone:removeAccount': { accountId: 'a' },
+    'softphone:retryAccount': { accountId: 'a' },
     'softphone:saveSettings': { ringtone: false },
     'softphone:simulate': { kind: 'messaging' },
     'softphone:showMainWindow': undefined,

@@ -35,6 +35,8 @@ describe('the preload', () => {
         'refreshForwarding',
         'reply',
         'setForwarding',
+        // issue 7
+        'retryAccount',
       ].sort(),
     );
   });

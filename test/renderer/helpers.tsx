@@ -17,6 +17,7 @@ import {
   type DeclineCommandResult,
   type InvokeHandlers,
   type Invitation,
+  type ReplyCommandResult,
   type SoftphoneBridge,
 } from '../../electron/contract.js';
 import { StoreProvider } from '../../renderer/src/store/context.js';
@@ -99,6 +100,8 @@ export interface TestBridge {
   emit(event: AppEvent): void;
   /** Replace what a decline answers (default: `{status:'sent'}`). */
   declineResult: (id: string, reason?: string) => DeclineCommandResult | Promise<DeclineCommandResult>;
+  /** Replace what a reply answers (default: `{status:'sent'}`). */
+  replyResult: (id: string, text: string) => ReplyCommandResult | Promise<ReplyCommandResult>;
   snap: AppSnapshot;
 }
 
@@ -112,6 +115,7 @@ export function testBridge(snap: AppSnapshot = snapshot()): TestBridge {
       for (const l of [...listeners]) l(event);
     },
     declineResult: () => ({ status: 'sent' }),
+    replyResult: () => ({ status: 'sent' }),
     bridge: null as unknown as SoftphoneBridge,
   };
   const handlers: InvokeHandlers = {
@@ -122,11 +126,12 @@ export function testBridge(snap: AppSnapshot = snapshot()): TestBridge {
     'softphone:setDnd': () => undefined,
     'softphone:saveAccount': (p) => ({ ...p.account, hasSecret: Boolean(p.secret) }),
     'softphone:removeAccount': () => undefined,
+    'softphone:retryAccount': () => undefined,
     'softphone:saveSettings': (p) => ({ ...t.snap.settings, ...p }),
     'softphone:simulate': () => undefined,
     'softphone:showMainWindow': () => undefined,
     'softphone:toastSize': () => undefined,
-    'softphone:reply': () => ({ status: 'sent' }),
+    'softphone:reply': (p) => t.replyResult(p.id, p.text),
     'softphone:setForwarding': () => ({ ok: true }),
     'softphone:refreshForwarding': () => undefined,
     'softphone:composeReply': () => undefined,

@@ -560,7 +560,7 @@ export class UcwaProvider implements Provider {
       message:
         error.code === 'NoPassword'
           ? error.message
-          : 'The server refused the password. It will not be sent again until you change it or choose Retry.',
+          : 'The server refused the password. It will not be sent again until you change it or choose “Try signing in again”.',
     });
   }
 

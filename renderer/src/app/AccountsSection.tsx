@@ -35,6 +35,7 @@ export function AccountsSection() {
               <AccountStatus row={statusOf.get(c.id)} />
             </div>
             {c.provider === 'ucwa' && c.displayName && <p className="muted">{c.sipAddress}</p>}
+            <RetryButton row={statusOf.get(c.id)} name={c.displayName || c.id} />
             {/* Demo accounts belong to the simulator: adding a real account replaces them. */}
             {!demo && (
               <div className="button-row">
@@ -78,6 +79,7 @@ export function AccountsSection() {
               <span className="badge">{demo ? 'Built-in demo' : 'Built-in'}</span>
               <AccountStatus row={a} />
             </div>
+            <RetryButton row={a} name={a.accountId} />
           </li>
         ))}
       </ul>
@@ -94,6 +96,22 @@ export function AccountsSection() {
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * An account in error (above all, one whose password the server refused, which is never sent
+ * again on its own) signs in again only when the user asks.
+ */
+function RetryButton({ row, name }: { row: AccountRow | undefined; name: string }) {
+  const retryAccount = useSoftphone((s) => s.retryAccount);
+  if (row?.state !== 'error') return null;
+  return (
+    <div className="button-row">
+      <button type="button" className="btn btn-small" onClick={() => void retryAccount(row.accountId)}>
+        Try signing in again <span className="visually-hidden">with {name}</span>
+      </button>
+    </div>
   );
 }
 

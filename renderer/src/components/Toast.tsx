@@ -134,7 +134,14 @@ export function Toast({
 
       {entry.error && !declining && (
         <p className="toast-error" role="alert">
-          <strong>{entry.forwardTo ? 'Forward failed:' : 'Decline failed:'}</strong> {entry.error.message}
+          <strong>
+            {entry.forwardTo
+              ? 'Forward failed:'
+              : entry.failedReply !== undefined
+                ? 'Decline failed, so the reply was not sent:'
+                : 'Decline failed:'}
+          </strong>{' '}
+          {entry.error.message}
         </p>
       )}
 

@@ -39,6 +39,8 @@ export interface ToastEntry {
   seq: number;
   /** "Reply with a message": the text being sent with this decline. */
   replyText?: string;
+  /** A reply whose decline failed: its text, so Retry sends the reply again (decline + IM), not a plain decline. */
+  failedReply?: string;
 }
 
 export interface AccountRow {
@@ -146,7 +148,7 @@ export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
       const toasts = state.toasts.map((t) => {
         if (t.phase !== 'ringing' || !ids.has(t.invitation.id)) return t;
         changed = true;
-        return { ...withoutForward(t), phase: 'declining' as const, error: null, reason: null };
+        return { ...withoutReply(withoutForward(t)), phase: 'declining' as const, error: null, reason: null };
       });
       return changed ? { ...state, toasts } : state;
     }
@@ -155,24 +157,28 @@ export function reduce(state: SoftphoneState, action: Action): SoftphoneState {
       return { ...state, ignored: [...state.ignored, action.id] };
     case 'declineRequested':
       return updateToast(state, action.id, (t) =>
-        t.phase === 'ringing' ? { ...withoutForward(t), phase: 'declining', error: null, reason: action.reason } : t,
+        t.phase === 'ringing'
+          ? { ...withoutReply(withoutForward(t)), phase: 'declining', error: null, reason: action.reason }
+          : t,
       );
     case 'forwardRequested':
       return updateToast(state, action.id, (t) =>
-        t.phase === 'ringing' ? { ...t, phase: 'forwarding', error: null, forwardTo: action.target } : t,
+        t.phase === 'ringing' ? { ...withoutReply(t), phase: 'forwarding', error: null, forwardTo: action.target } : t,
       );
     case 'replyRequested':
       return updateToast(state, action.id, (t) =>
         t.phase === 'ringing'
-          ? { ...withoutForward(t), phase: 'declining', error: null, reason: null, replyText: action.text }
+          ? {
+              ...withoutReply(withoutForward(t)),
+              phase: 'declining',
+              error: null,
+              reason: null,
+              replyText: action.text,
+            }
           : t,
       );
     case 'declineRejected':
-      return updateToast(state, action.id, (t) => {
-        if (t.phase === 'ended') return t;
-        const { replyText: _dropped, ...rest } = t;
-        return { ...rest, phase: 'ringing', error: action.error };
-      });
+      return updateToast(state, action.id, (t) => (t.phase === 'ended' ? t : declineFailed(t, action.error)));
     case 'farewellExpired':
       return removeToast(state, action.id, (t) => t.phase === 'ended');
     case 'notice':
@@ -204,6 +210,8 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
       error: r.error,
       reason: known?.reason ?? null,
       ...(known?.forwardTo ? { forwardTo: known.forwardTo } : {}),
+      ...(known?.replyText !== undefined ? { replyText: known.replyText } : {}),
+      ...(known?.failedReply !== undefined ? { failedReply: known.failedReply } : {}),
       endedMessage: null,
       seq: known?.seq ?? ++seq,
     };
@@ -340,8 +348,18 @@ function applyToastEvent(d: ToastDraft, event: ToastEvent, now: number): void {
       return;
     }
     case 'declining':
+      // A reply's decline says so (also to the window that did not send it); any other
+      // decline is a plain one, whatever was replied before.
       return update(event.id, (t) =>
-        t.phase === 'ended' ? t : { ...withoutForward(t), phase: 'declining', error: null, reason: event.reason },
+        t.phase === 'ended'
+          ? t
+          : {
+              ...withoutReply(withoutForward(t)),
+              phase: 'declining',
+              error: null,
+              reason: event.reason,
+              ...(event.reply !== undefined ? { replyText: event.reply } : {}),
+            },
       );
     case 'forwardingCall':
       return update(event.id, (t) =>
@@ -350,7 +368,7 @@ function applyToastEvent(d: ToastDraft, event: ToastEvent, now: number): void {
     case 'forwardFailed':
       return update(event.id, (t) => (t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error }));
     case 'declineFailed':
-      return update(event.id, (t) => (t.phase === 'ended' ? t : { ...t, phase: 'ringing', error: event.error }));
+      return update(event.id, (t) => (t.phase === 'ended' ? t : declineFailed(t, event.error)));
     case 'ended': {
       const entry = d.toasts.get(event.id);
       const wasIgnored = d.ignored.delete(event.id);
@@ -463,6 +481,25 @@ function updateToast(state: SoftphoneState, id: string, fn: (t: ToastEntry) => T
 function removeToast(state: SoftphoneState, id: string, when: (t: ToastEntry) => boolean = () => true): SoftphoneState {
   const toasts = state.toasts.filter((t) => t.invitation.id !== id || !when(t));
   return toasts.length === state.toasts.length ? state : { ...state, toasts };
+}
+
+function withoutReply(t: ToastEntry): ToastEntry {
+  if (t.replyText === undefined && t.failedReply === undefined) return t;
+  const { replyText: _r, failedReply: _f, ...rest } = t;
+  return rest;
+}
+
+/**
+ * A decline (or a reply's decline) failed: the toast rings again with the error. A reply
+ * sent nothing, so it is no longer "being sent" (history must not say "replied" should a
+ * plain decline follow) but its text is kept for Retry.
+ */
+function declineFailed(t: ToastEntry, error: DeclineError): ToastEntry {
+  const text = t.replyText ?? t.failedReply;
+  const rest = withoutReply(t);
+  return text !== undefined
+    ? { ...rest, phase: 'ringing', error, failedReply: text }
+    : { ...rest, phase: 'ringing', error };
 }
 
 function withoutForward(t: ToastEntry): ToastEntry {

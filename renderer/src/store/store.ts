@@ -43,6 +43,8 @@ export interface SoftphoneActions {
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
   saveAccount(input: SaveAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
+  /** "Try signing in again": the account sends its password once more, even after a refusal. */
+  retryAccount(accountId: string): Promise<void>;
   simulate(kind: SimulateKind): Promise<void>;
   dismissNotice(id: string): void;
 }
@@ -230,6 +232,8 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
         const entry = findToast(get(), id);
         if (!entry) return;
         if (entry.forwardTo) await get().forward(id, entry.forwardTo);
+        else if (entry.failedReply !== undefined)
+          await get().reply(id, entry.failedReply); // decline + IM again
         else await get().decline(id, entry.reason ?? undefined);
       },
 
@@ -302,6 +306,14 @@ export function createSoftphoneStore(bridge: SoftphoneBridge, opts: StoreOptions
           dispatch({ type: 'accountRemoved', accountId });
         } catch (err) {
           localNotice(`Could not remove the account "${accountId}": ${messageOf(err).message}`);
+        }
+      },
+
+      async retryAccount(accountId) {
+        try {
+          await bridge.retryAccount(accountId); // the outcome comes as `account` events
+        } catch (err) {
+          localNotice(`Could not sign in to "${accountId}" again: ${messageOf(err).message}`);
         }
       },
 

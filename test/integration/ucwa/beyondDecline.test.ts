@@ -172,6 +172,32 @@ describe('reply with a message', () => {
     );
   });
 
+  it('a reply’s decline says it is a reply, so Retry after its failure can send the reply again', async () => {
+    const { h, engine, events, waitInvitation } = await pool.connected();
+    h.sim.ucwa.failNextDecline(500);
+    const handle = h.sim.ucwa.ring('messaging');
+    const inv = await waitInvitation((i) => i.id.endsWith(handle.href));
+    expect((await engine.reply(inv.id, 'Back at 3.')).status).toBe('failed');
+    const pushed = events.items.filter(
+      (e) => (e.type === 'declining' || e.type === 'declineFailed') && e.id === inv.id,
+    );
+    expect(pushed.map((e) => e.type)).toEqual(['declining', 'declineFailed']);
+    expect(pushed[0]).toEqual({ type: 'declining', id: inv.id, reason: 'Global', reply: 'Back at 3.' });
+    // Retry as the toast does it: the same reply again, which now declines and sends the IM.
+    expect(await engine.reply(inv.id, 'Back at 3.')).toEqual({ status: 'sent' });
+    expect(h.sim.ucwa.replies()).toEqual([expect.objectContaining({ text: 'Back at 3.' })]);
+    expect(engine.snapshot().history[0]).toMatchObject({ outcome: 'declined', reply: 'Back at 3.' });
+    // A plain decline carries no reply.
+    const other = h.sim.ucwa.ring('messaging');
+    const inv2 = await waitInvitation((i) => i.id.endsWith(other.href));
+    await engine.decline(inv2.id);
+    expect(events.items.find((e) => e.type === 'declining' && e.id === inv2.id)).toEqual({
+      type: 'declining',
+      id: inv2.id,
+      reason: 'Global',
+    });
+  });
+
   it('an IM failure after a good decline is reported once, not retried', async () => {
     const { h, engine, events, waitInvitation } = await pool.connected();
     h.sim.ucwa.failNext('startMessaging', {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ClockJumpWatchdog } from '../../../electron/core/clockWatchdog.js';
+import { DEMO_USER } from '../../../electron/simulator/ucwa.js';
 import { SteerableClock } from '../../support/steerableClock.js';
 import { harnessPool, withEngine, type Harness } from './harness.js';
 
@@ -129,6 +130,62 @@ describe('UCWA recovery', () => {
       'refused again',
     );
     expect(tokenPosts(h)).toHaveLength(2);
+  });
+
+  /** A refused password through the engine: the admin changed it, the next grant is refused. */
+  async function refusedAccount() {
+    const h = await make();
+    const e = await withEngine(h);
+    await e.waitAccount('connected');
+    await h.sim.ucwa.waitUntilListening();
+    h.sim.ucwa.changePassword(DEMO_USER.username, 'changed-by-the-admin');
+    h.sim.ucwa.expireTokens();
+    h.sim.ucwa.ring('messaging'); // answers the held P-GET; the next one meets the 401
+    await e.waitAccount('error');
+    const nth = (state: string, n: number) =>
+      e.events.waitFor(
+        (xs) => xs.filter((x) => x.type === 'account' && x.state === state).length >= n || false,
+        `${n}× account ${state}`,
+      );
+    return { h, ...e, nth };
+  }
+
+  it('engine.retryAccount after the password was set right again: the account signs in and rings', async () => {
+    const { h, engine, nth, waitInvitation } = await refusedAccount();
+    const refused = tokenPosts(h).length;
+    h.sim.ucwa.changePassword(DEMO_USER.username, DEMO_USER.password); // the stored one is right again
+    engine.retryAccount(h.account.id);
+    await nth('connected', 2);
+    expect(tokenPosts(h)).toHaveLength(refused + 1);
+    expect(engine.snapshot().accounts[0]).toMatchObject({ state: 'connected', error: null });
+    await h.sim.ucwa.waitUntilListening();
+    const call = h.sim.ucwa.ring('phoneAudio');
+    await waitInvitation((i) => i.id.endsWith(call.href));
+  });
+
+  it('engine.retryAccount with the password still wrong: exactly one more grant, and the account stays in error', async () => {
+    const { h, engine, events, nth } = await refusedAccount();
+    const refused = tokenPosts(h).length;
+    const accountEvents = events.items.length;
+    engine.retryAccount(h.account.id);
+    await nth('error', 2);
+    const states = events.items.slice(accountEvents).flatMap((e) => (e.type === 'account' ? [e.state] : []));
+    expect(states.filter((x, i) => x !== states[i - 1])).toEqual(['connecting', 'error']); // heard-only repeats aside
+    expect(engine.snapshot().accounts[0]).toMatchObject({ state: 'error', error: { code: 'InvalidCredentials' } });
+    expect(tokenPosts(h)).toHaveLength(refused + 1);
+    engine.wake('resume'); // and it stays refused: nothing is sent on its own
+    const before = h.sim.server.requests.length;
+    await h.provider.stop();
+    expect(h.sim.server.requests.length).toBe(before);
+    expect(tokenPosts(h)).toHaveLength(refused + 1);
+  });
+
+  it('engine.retryAccount names an unknown account', async () => {
+    const h = await make();
+    const { engine } = await withEngine(h);
+    expect(() => engine.retryAccount('nobody')).toThrow(
+      expect.objectContaining({ name: 'EngineError', code: 'UnknownAccount', message: 'no account with id "nobody"' }),
+    );
   });
 
   it('410 TooManyApplications surfaces an error, keeps retrying slowly, and a wake re-creates the application at once', async () => {
