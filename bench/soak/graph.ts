@@ -225,8 +225,8 @@ export async function soakGraph(opts: SoakGraphOptions): Promise<SoakReport> {
       { label: 'declined', value: declined.size },
       { label: 'declines sent', value: declineResults.get('sent') ?? 0 },
       {
-        label: 'declines failed',
-        value: failedDeclines.map(([k, v]) => `${k.slice(7)}=${v}`).join(' ') || 0,
+        label: 'declines failed (by error code)',
+        value: failedDeclines.map(([k, v]) => `${k.slice('failed:'.length)}: ${v}`).join(', ') || 0,
       },
       {
         label: 'rejects per declined call',
