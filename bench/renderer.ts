@@ -9,16 +9,13 @@
  * invitations (time to settle, longest frame); Decline all over 500 (longest frame); JS heap
  * growth after 5,000 invitations rang and ended; JavaScript size per page (from the build).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { pageJsBytes, RENDERER_OUT } from './pageScripts.js';
 import { summarize, type Summary } from './stats.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-export const RENDERER_OUT = resolve(root, 'out/renderer');
 
 /** Runs in the page before its scripts (and before the e2e bridge): main's stand-in. */
 const MAIN_STAND_IN = String.raw`(() => {
@@ -134,26 +131,6 @@ export interface RendererReport {
   heapGrowthBytes: number;
   invitationsForHeap: number;
   jsBytes: Record<string, number>;
-}
-
-/** The JavaScript a built page loads: its scripts and module preloads, and what they import. */
-export function pageJsBytes(page: string, dir = RENDERER_OUT): number {
-  const html = readFileSync(join(dir, page), 'utf8');
-  const seen = new Set<string>();
-  const visit = (rel: string) => {
-    const file = normalize(join(dir, rel));
-    if (seen.has(file)) return;
-    seen.add(file);
-    const code = readFileSync(file, 'utf8');
-    for (const m of code.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) {
-      visit(join(rel, '..', m[1]!));
-    }
-  };
-  for (const m of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)) {
-    visit(m[1]!);
-  }
-  if (seen.size === 0) throw new Error(`${page} loads no JavaScript: is ${dir} a renderer build?`);
-  return [...seen].reduce((n, f) => n + statSync(f).size, 0);
 }
 
 async function serve(dir: string) {

@@ -3,11 +3,13 @@
  * may require nothing but `electron` (a stray `node:fs` import would only fail at runtime, in
  * a real window); it must expose exactly `window.softphone`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { pageJsFiles } from '../../bench/pageScripts.js';
+import { RENDERER_OUT } from './globalSetup.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const preloadPath = resolve(root, 'out/preload/index.cjs');
@@ -48,5 +50,14 @@ describe('the built preload (out/preload/index.cjs)', () => {
     expect([...exposed.keys()]).toEqual(['softphone']);
     await (exposed.get('softphone')!.setDnd as (on: boolean) => Promise<void>)(true);
     expect(invoked).toEqual([['softphone:setDnd', { on: true }]]);
+  });
+});
+
+describe('the built toast page (out/renderer/toast.html)', () => {
+  const scripts = (page: string) => pageJsFiles(page, RENDERER_OUT).map((f) => readFileSync(f, 'utf8'));
+
+  it('loads no zod: it imports only types from the contract, so it stays small and never tries eval under its CSP', () => {
+    expect(scripts('index.html').some((code) => code.includes('ZodError'))).toBe(true); // the check can see zod
+    expect(scripts('toast.html').filter((code) => code.includes('ZodError'))).toEqual([]);
   });
 });

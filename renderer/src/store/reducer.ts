@@ -9,7 +9,6 @@
 import {
   type AccountError,
   type AccountState,
-  DEFAULT_QUICK_REPLIES,
   type AccountSummary,
   type AppEvent,
   type AppSnapshot,
@@ -96,8 +95,9 @@ export const INITIAL_STATE: SoftphoneState = {
     graphDeclineReason: 'none',
     ringtone: true,
     startAtLogin: false,
-    quickReplies: [...DEFAULT_QUICK_REPLIES],
-    // The shortcut defaults (the snapshot replaces them anyway).
+    // Until the snapshot brings the real settings. No values come from the contract here: it
+    // builds zod schemas when loaded, and the toast page must stay free of zod (bundle size, CSP).
+    quickReplies: [],
     shortcuts: {
       declineNewest: 'CommandOrControl+Alt+D',
       ignoreNewest: 'CommandOrControl+Alt+I',

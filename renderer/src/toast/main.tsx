@@ -1,6 +1,5 @@
-// First: zod must be jitless before any schema is built (CSP without 'unsafe-eval'); the
-// reducer's default quick replies come from the contract, which builds its schemas on load.
-import '../lib/zodJitless.js';
+// The toast page imports only types from the contract: no zod is loaded here (the bundle
+// stays small, and nothing can try eval under the CSP). The main window's page does load it.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
