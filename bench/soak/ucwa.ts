@@ -6,7 +6,10 @@
  *   a dead connection + wake, resync while ringing, 404 and 410 application loss (before or
  *   while ringing), decline 500 / reset / 409 with the user retrying each reported failure;
  * a mix of IM, audio, video and meeting invitations; callers cancelling and invitations missed.
- * It counts what must never happen and measures ring latency under faults and RSS.
+ * Every `outageEvery` invitations the server goes away (connections refused) for a few seconds
+ * and a call is placed the moment it is back.
+ * It counts what must never happen and measures ring latency under faults, after a wake and
+ * after an outage, and RSS.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,10 @@ export interface SoakUcwaOptions {
   backoff?: BackoffOptions;
   /** How long an invitation may take to ring or to end before it counts as lost / never ended, ms. */
   waitMs?: number;
+  /** An outage (server refusing connections) before every this many invitations (default n/10, at least 1 per run). */
+  outageEvery?: number;
+  /** How long each outage lasts, ms (default 3–6 s, at random). */
+  outageMs?: () => number;
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
 }
@@ -189,6 +196,12 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
     wronglyEnded: 0,
   };
   const faultedLatency: number[] = [];
+  /** Wake (after a dead connection) → the call placed during the "sleep" rings. */
+  const wakeLatency: number[] = [];
+  /** Server back after an outage → the call placed at that moment rings. */
+  const outageLatency: number[] = [];
+  const outageEvery = Math.max(1, Math.floor(opts.outageEvery ?? Math.max(1, n / 10)));
+  const outageMs = opts.outageMs ?? (() => 3_000 + Math.floor(rand() * 3_000));
   const cleanLatency: number[] = [];
   const outcomes = new Map<Outcome | 'lost', number>();
   const declineFailures = new Map<string, number>();
@@ -208,6 +221,33 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
     m.rssStart = rssMiB();
 
     for (let i = 0; i < n; i++) {
+      if (i % outageEvery === Math.floor(outageEvery / 2)) {
+        // ── an outage: the pool goes away, the account reconnects by itself when it is back
+        await sim.call('refuseConnections');
+        await new Promise((r) => setTimeout(r, outageMs()));
+        await sim.call('acceptConnections');
+        const back = performance.now();
+        const handle = await sim.call<{ id: string; href: string }>('ring', { kind: pick(KINDS) });
+        const id = `soak-ucwa:${handle.href}`;
+        const ended = waiter.wait(
+          (e): e is Extract<EngineEvent, { type: 'ended' }> => e.type === 'ended' && e.id === id,
+          waitMs * 2,
+        );
+        const rang = await waiter.wait(
+          (e): e is Extract<EngineEvent, { type: 'invitation' }> => e.type === 'invitation' && e.invitation.id === id,
+          waitMs,
+        );
+        if (rang) outageLatency.push(performance.now() - back);
+        else {
+          counts.lost++;
+          outcomes.set('lost', (outcomes.get('lost') ?? 0) + 1);
+        }
+        await sim.call('cancel', { id: handle.id });
+        const end = await ended;
+        if (!end) counts.neverEnded++;
+        else outcomes.set(end.outcome, (outcomes.get(end.outcome) ?? 0) + 1);
+        await sim.call('waitListening');
+      }
       const faulty = rand() < faultRate;
       if (faulty) faulted++;
       const before: SimFault | null = faulty && rand() < 0.6 ? pick(BEFORE_RING) : null;
@@ -238,9 +278,11 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
         (e): e is Extract<EngineEvent, { type: 'ended' }> => e.type === 'ended' && e.id === id,
         waitMs * 2,
       );
+      let wokeAt: number | null = null;
       if (before === 'deadConnection') {
         // the laptop slept through the call; it wakes a moment later
         await new Promise((r) => setTimeout(r, Math.floor(rand() * 30)));
+        wokeAt = performance.now();
         engine.wake('resume');
       }
       const rangEvent = await ringing;
@@ -252,6 +294,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
         continue;
       }
       (before ? faultedLatency : cleanLatency).push(performance.now() - t0);
+      if (wokeAt !== null) wakeLatency.push(performance.now() - wokeAt);
 
       // ── while it rings
       if (whileRinging) {
@@ -314,6 +357,8 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
   const endedTwice = [...endedCount.values()].filter((c) => c > 1).length;
   faultedLatency.sort((a, b) => a - b);
   cleanLatency.sort((a, b) => a - b);
+  wakeLatency.sort((a, b) => a - b);
+  outageLatency.sort((a, b) => a - b);
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   return {
     part: `ucwa (${n} invitations, simulator in another process)`,
@@ -336,6 +381,16 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
       { label: 'ring latency under faults p50', value: ms(percentile(faultedLatency, 50)) },
       { label: 'ring latency under faults p99', value: ms(percentile(faultedLatency, 99)), target: 'p99 ≤ 2 s' },
       { label: 'ring latency without faults p50', value: ms(percentile(cleanLatency, 50)) },
+      {
+        label: `wake → call placed in sleep rings (n=${wakeLatency.length}) p99`,
+        value: ms(percentile(wakeLatency, 99)),
+        target: '≤ 5 s',
+      },
+      {
+        label: `outages (${outageLatency.length}): server back → call rings p50`,
+        value: ms(percentile(outageLatency, 50)),
+      },
+      { label: 'outages: server back → call rings p95', value: ms(percentile(outageLatency, 95)), target: '≤ 10 s' },
       { label: 'application re-creations', value: Math.max(0, m.created - 1) },
       { label: 'engine RSS at start', value: `${m.rssStart.toFixed(1)} MiB` },
       { label: `engine RSS after ${Math.min(1000, n)}`, value: `${m.rss1k.toFixed(1)} MiB` },

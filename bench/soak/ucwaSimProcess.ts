@@ -15,6 +15,8 @@ export type SimOp =
   | { op: 'push'; args: Record<string, never> }
   | { op: 'declinePosts'; args: { path: string } }
   | { op: 'waitListening'; args: Record<string, never> }
+  | { op: 'refuseConnections'; args: Record<string, never> }
+  | { op: 'acceptConnections'; args: Record<string, never> }
   | { op: 'stats'; args: Record<string, never> }
   | { op: 'close'; args: Record<string, never> };
 
@@ -100,6 +102,10 @@ async function handle(m: SimOp): Promise<unknown> {
       return u.declines().filter((d) => d.url === m.args.path).length;
     case 'waitListening':
       return u.waitUntilListening({}, 30_000);
+    case 'refuseConnections':
+      return sim.server.refuseConnections();
+    case 'acceptConnections':
+      return sim.server.acceptConnections();
     case 'stats':
       return { created: u.applicationsCreated().length, rss: process.memoryUsage().rss };
     case 'close':
