@@ -38,11 +38,8 @@ export interface AccountStatus {
   provider: ProviderKind;
   state: AccountState;
   error: AccountError | null;
-  /**
-   * When the account last heard from its server (epoch ms), or null before the first answer.
-   * The engine always sets it (optional only so older producers of this shape still fit).
-   */
-  lastHeardAt?: number | null;
+  /** When the account last heard from its server (epoch ms), or null before the first answer. */
+  lastHeardAt: number | null;
 }
 
 /** `account` events for a mere lastHeardAt update come at most this often per account. */
@@ -55,7 +52,7 @@ export interface RingingView {
 }
 
 export type EngineEvent =
-  | { type: 'account'; accountId: string; state: AccountState; error?: AccountError; lastHeardAt?: number | null }
+  | { type: 'account'; accountId: string; state: AccountState; error?: AccountError; lastHeardAt: number | null }
   | { type: 'invitation'; invitation: Invitation }
   /** `reply`: this decline is a reply's (its text goes to the caller next), so every window's Retry can re-send it. */
   | { type: 'declining'; id: string; reason: string; reply?: string }
@@ -694,8 +691,7 @@ export class Engine {
   }
 
   private emitAccount(account: AccountEntry): void {
-    const { accountId, state, error } = account.status;
-    const lastHeardAt = account.status.lastHeardAt ?? null;
+    const { accountId, state, error, lastHeardAt } = account.status;
     account.announcedHeardAt = lastHeardAt;
     this.emit(
       error

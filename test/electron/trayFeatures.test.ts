@@ -37,7 +37,7 @@ const work: AccountSummary = {
 
 function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
   return {
-    accounts: [{ accountId: 'work', provider: 'ucwa', state: 'connected', error: null }],
+    accounts: [{ accountId: 'work', provider: 'ucwa', state: 'connected', error: null, lastHeardAt: null }],
     ringing: [],
     history: [],
     dnd: false,
@@ -135,7 +135,9 @@ describe('tray: call forwarding per Skype for Business account', () => {
     expect(rows.slice(1).every(([, checked, enabled]) => checked === false && enabled === false)).toBe(true);
     const offline = trayMenuTemplate(
       trayState(
-        snapshot({ accounts: [{ accountId: 'work', provider: 'ucwa', state: 'reconnecting', error: null }] }),
+        snapshot({
+          accounts: [{ accountId: 'work', provider: 'ucwa', state: 'reconnecting', error: null, lastHeardAt: null }],
+        }),
         0,
       ),
       actions,

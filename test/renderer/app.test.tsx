@@ -13,7 +13,7 @@ describe('main window', () => {
       snapshot({
         demo: true,
         accountConfigs: [],
-        accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null }],
+        accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null, lastHeardAt: null }],
       }),
     );
     await renderWithStore(<App />, tb);
@@ -46,7 +46,7 @@ describe('main window', () => {
             hasSecret: true,
           },
         ],
-        accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null }],
+        accounts: [{ accountId: 'demo-ucwa', provider: 'ucwa', state: 'connected', error: null, lastHeardAt: null }],
       }),
     );
     await renderWithStore(<App />, tb);
@@ -72,6 +72,7 @@ describe('main window', () => {
             provider: 'ucwa',
             state: 'error',
             error: { status: 401, code: 'Unauthorized', message: 'The password was rejected.' },
+            lastHeardAt: null,
           },
         ],
       }),
@@ -80,7 +81,7 @@ describe('main window', () => {
     const item = screen.getByText('Alice at Contoso', { selector: '.account-name' }).closest('li')!;
     expect(within(item).getByText('Error')).toBeTruthy();
     expect(within(item).getByText(/The password was rejected\. \(HTTP 401\)/)).toBeTruthy();
-    act(() => tb.emit({ type: 'account', accountId: 'alice', state: 'connected' }));
+    act(() => tb.emit({ type: 'account', accountId: 'alice', state: 'connected', lastHeardAt: null }));
     expect(within(item).getByText('Connected')).toBeTruthy();
     expect(within(item).queryByText(/rejected/)).toBeNull();
   });

@@ -59,7 +59,7 @@ export function graphInvitation(over: Partial<Invitation> = {}): Invitation {
 
 export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
   return {
-    accounts: [{ accountId: 'alice', provider: 'ucwa', state: 'connected', error: null }],
+    accounts: [{ accountId: 'alice', provider: 'ucwa', state: 'connected', error: null, lastHeardAt: null }],
     ringing: [],
     history: [],
     dnd: false,

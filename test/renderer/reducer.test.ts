@@ -209,8 +209,8 @@ describe('renderer reducer', () => {
     const err = { status: 401, code: 'Unauthorized', message: 'Wrong password.' };
     const s = run(
       ready(),
-      ev({ type: 'account', accountId: 'alice', state: 'error', error: err }),
-      ev({ type: 'account', accountId: 'demo-ucwa', state: 'connected' }),
+      ev({ type: 'account', accountId: 'alice', state: 'error', error: err, lastHeardAt: null }),
+      ev({ type: 'account', accountId: 'demo-ucwa', state: 'connected', lastHeardAt: null }),
     );
     expect(s.accounts).toEqual([
       { accountId: 'alice', provider: 'ucwa', state: 'error', error: err, lastHeardAt: null },
@@ -221,7 +221,7 @@ describe('renderer reducer', () => {
   it('accounts events replace the configs and drop stopped accounts that were removed', () => {
     const s = run(
       ready(),
-      ev({ type: 'account', accountId: 'alice', state: 'stopped' }),
+      ev({ type: 'account', accountId: 'alice', state: 'stopped', lastHeardAt: null }),
       ev({ type: 'accounts', accountConfigs: [], demo: true }),
     );
     expect(s.accountConfigs).toEqual([]);

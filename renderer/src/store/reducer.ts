@@ -48,8 +48,8 @@ export interface AccountRow {
   provider: 'ucwa' | 'graph' | null;
   state: AccountState;
   error: AccountError | null;
-  /** When the account last heard from its server (epoch ms); null/absent before the first answer. */
-  lastHeardAt?: number | null;
+  /** When the account last heard from its server (epoch ms); null before the first answer. */
+  lastHeardAt: number | null;
 }
 
 export interface SoftphoneState {
@@ -232,7 +232,7 @@ function applySnapshot(state: SoftphoneState, snap: AppSnapshot): SoftphoneState
       provider: a.provider ?? configs.get(a.accountId) ?? null,
       state: a.state,
       error: a.error,
-      lastHeardAt: a.lastHeardAt ?? null,
+      lastHeardAt: a.lastHeardAt,
     })),
     accountConfigs: snap.accountConfigs,
     history: snap.history.slice(0, HISTORY_LIMIT),
@@ -416,7 +416,7 @@ function applyOtherEvent(state: SoftphoneState, event: Exclude<AppEvent, ToastEv
         provider,
         state: event.state,
         error: event.error ?? null,
-        lastHeardAt: event.lastHeardAt ?? existing?.lastHeardAt ?? null,
+        lastHeardAt: event.lastHeardAt,
       };
       return { ...state, accounts: upsertBy(state.accounts, row, (a) => a.accountId) };
     }
