@@ -146,9 +146,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function rssMiB(): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().rss / 1024 / 1024;
+/** Memory after a full collection (twice, a turn apart, so finalizers and freed pages settle). */
+async function memory(): Promise<{ rss: number; heap: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  await new Promise((r) => setImmediate(r));
+  gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss / 1024 / 1024, heap: m.heapUsed / 1024 / 1024 };
 }
 
 export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
@@ -208,7 +213,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
   let faulted = 0;
   let declineRetries = 0;
   /** Filled in as the run goes (an object, so the finally block and the report share it). */
-  const m = { rssStart: 0, rss1k: 0, created: 0 };
+  const m = { start: { rss: 0, heap: 0 }, at1k: { rss: 0, heap: 0 }, created: 0 };
 
   try {
     const connected = waiter.wait(
@@ -218,7 +223,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
     await engine.addAccount(provider);
     if (!(await connected)) throw new Error('soakUcwa: the account never connected');
     await sim.call('waitListening');
-    m.rssStart = rssMiB();
+    m.start = await memory();
 
     for (let i = 0; i < n; i++) {
       if (i % outageEvery === Math.floor(outageEvery / 2)) {
@@ -344,7 +349,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
         if (declineSent && posts === 0) counts.declinesNeverDelivered++;
         if (posts > reportedFailures + 1) counts.declinePostsBeyondReported += posts - reportedFailures - 1;
       }
-      if (i + 1 === Math.min(1000, n)) m.rss1k = rssMiB();
+      if (i + 1 === Math.min(1000, n)) m.at1k = await memory();
       if ((i + 1) % 250 === 0) opts.progress?.(`ucwa soak: ${i + 1}/${n}`);
     }
   } finally {
@@ -352,7 +357,7 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
     m.created = (await sim.call<{ created: number }>('stats').catch(() => ({ created: 0 }))).created;
     await sim.close();
   }
-  const rssEnd = rssMiB();
+  const end = await memory();
   const rungTwice = [...rang.values()].filter((c) => c > 1).length;
   const endedTwice = [...endedCount.values()].filter((c) => c > 1).length;
   faultedLatency.sort((a, b) => a - b);
@@ -392,13 +397,17 @@ export async function soakUcwa(opts: SoakUcwaOptions): Promise<SoakReport> {
       },
       { label: 'outages: server back → call rings p95', value: ms(percentile(outageLatency, 95)), target: '≤ 10 s' },
       { label: 'application re-creations', value: Math.max(0, m.created - 1) },
-      { label: 'engine RSS at start', value: `${m.rssStart.toFixed(1)} MiB` },
-      { label: `engine RSS after ${Math.min(1000, n)}`, value: `${m.rss1k.toFixed(1)} MiB` },
-      { label: 'engine RSS at end', value: `${rssEnd.toFixed(1)} MiB` },
+      { label: 'engine RSS at start', value: `${m.start.rss.toFixed(1)} MiB` },
+      { label: `engine RSS after ${Math.min(1000, n)}`, value: `${m.at1k.rss.toFixed(1)} MiB` },
+      { label: 'engine RSS at end', value: `${end.rss.toFixed(1)} MiB` },
       {
         label: `RSS growth ${Math.min(1000, n)}→${n}`,
-        value: `${(rssEnd - m.rss1k).toFixed(1)} MiB`,
+        value: `${(end.rss - m.at1k.rss).toFixed(1)} MiB`,
         target: '≤ 10 MiB',
+      },
+      {
+        label: `JS heap start / ${Math.min(1000, n)} / end`,
+        value: `${m.start.heap.toFixed(1)} / ${m.at1k.heap.toFixed(1)} / ${end.heap.toFixed(1)} MiB`,
       },
     ],
     mustBeZero: {
