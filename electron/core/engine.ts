@@ -42,7 +42,7 @@ export interface AccountStatus {
   lastHeardAt: number | null;
 }
 
-/** `account` events for a mere lastHeardAt update come at most this often per account. */
+/** `account` events for a mere lastHeardAt update (while connected) come at most this often per account. */
 export const HEARD_EVENT_EVERY_MS = 30_000;
 
 export interface RingingView {
@@ -542,6 +542,9 @@ export class Engine {
       heard: (at) => {
         if (this.accounts.get(accountId) !== account || !Number.isFinite(at)) return;
         account.status = { ...account.status, lastHeardAt: at };
+        // Heard-only events while connected; otherwise the state event that ends the
+        // connecting or the outage carries it.
+        if (account.status.state !== 'connected') return;
         const last = account.announcedHeardAt;
         if (last === null || at - last >= HEARD_EVENT_EVERY_MS) this.emitAccount(account);
       },

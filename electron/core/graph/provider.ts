@@ -116,6 +116,7 @@ export class GraphProvider implements Provider {
     this.tokens = new GraphTokens(account, { ...deps, logger: this.log }, (status) => {
       if (this.sink !== sink) return;
       if (status.ok) {
+        sink.heard?.(deps.clock.now()); // Entra answered
         if (!this.connected) {
           this.connected = true;
           sink.state('connected');
@@ -218,6 +219,8 @@ export class GraphProvider implements Provider {
   // ------------------------------------------------------------------------------------
 
   private onNotification(body: { value: unknown[] }, ctx: NotificationContext): void {
+    // Only verified notifications get here: Microsoft's service was heard from.
+    this.sink?.heard?.(this.deps.clock.now());
     for (const ev of parseNotifications(body)) this.onCallEvent(ev, ctx);
   }
 

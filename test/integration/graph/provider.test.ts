@@ -26,12 +26,27 @@ describe('Graph calls through the engine (real provider, real simulator)', () =>
     await world.close();
   });
 
-  it('connects once the receiver listens and a token is warm', async () => {
+  it('connects once the receiver listens and a token is warm; Entra’s answer is when it last heard from the service', async () => {
+    const startedAt = world.clock.now();
     rig = await startEngine(world);
     expect(rig.engine.snapshot().accounts).toEqual([
-      { accountId: 'demo-graph', provider: 'graph', state: 'connected', error: null, lastHeardAt: null },
+      { accountId: 'demo-graph', provider: 'graph', state: 'connected', error: null, lastHeardAt: startedAt },
     ]);
     expect(world.sim.tokensIssued).toHaveLength(1);
+  });
+
+  it('a verified notification updates lastHeardAt; a forged one does not', async () => {
+    rig = await startEngine(world);
+    const heardAt = () => rig!.engine.snapshot().accounts[0]!.lastHeardAt;
+    const connectedAt = heardAt();
+
+    world.clock.advance(60_000);
+    expect((await world.sim.sendForged('badSignature')).status).toBe(403);
+    expect(heardAt()).toBe(connectedAt);
+
+    await world.sim.ringCall({ shape: 'current' });
+    await rig.next('invitation');
+    expect(heardAt()).toBe(world.clock.now());
   });
 
   it('rings the seed’s example notification, verbatim, as an invitation from "Test User"', async () => {
