@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoGraphAccount, freeLoopbackPort, startSimulator, type Simulator } from '../../electron/simulator/index.js';
-import { HeadlessChild, ofType } from '../support/headlessChild.js';
+import { HeadlessChild, ofType, ucwaTestAccount } from '../support/headlessChild.js';
 
 describe('headless mode as a child process', () => {
   let sim: Simulator;
@@ -25,15 +25,7 @@ describe('headless mode as a child process', () => {
     writeFileSync(file, JSON.stringify(config));
     return file;
   };
-  const ucwaAccount = (over: Record<string, unknown> = {}) => ({
-    id: 'work',
-    provider: 'ucwa',
-    sipAddress: 'demo@softphone.test',
-    username: 'demo@softphone.test',
-    passwordEnv: 'SFB_TEST_PASSWORD',
-    discoveryUrl: sim.ucwa.discoveryUrl,
-    ...over,
-  });
+  const ucwaAccount = (over: Record<string, unknown> = {}) => ucwaTestAccount(sim.ucwa.discoveryUrl, over);
   const start = (config: unknown, env: NodeJS.ProcessEnv = { SFB_TEST_PASSWORD: 'demo' }) =>
     (child = new HeadlessChild(['--config', writeConfig(config), '--data-dir', dir], env));
 

@@ -2,21 +2,16 @@
  * The headless protocol's issue-9 commands, against `npm run headless` as a child process and
  * the real simulator: reply, forwarding, dnd with until.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoGraphAccount, freeLoopbackPort, startSimulator, type Simulator } from '../../electron/simulator/index.js';
-import { HeadlessChild, ofType } from '../support/headlessChild.js';
+import { ofType, startHeadless, ucwaTestAccount, type HeadlessChild } from '../support/headlessChild.js';
 
 describe('headless: reply, forwarding, timed dnd', () => {
   let sim: Simulator;
-  let dir: string;
   let child: HeadlessChild | undefined;
 
   beforeEach(async () => {
     sim = await startSimulator({ ucwa: { maxHoldMs: 5_000 } });
-    dir = mkdtempSync(join(tmpdir(), 'softphone-headless9-'));
   });
   afterEach(async () => {
     child?.kill();
@@ -24,21 +19,10 @@ describe('headless: reply, forwarding, timed dnd', () => {
     await sim.close();
   });
 
-  const start = (accounts: unknown[], env: NodeJS.ProcessEnv = { SFB_TEST_PASSWORD: 'demo' }) => {
-    const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify({ accounts }));
-    return (child = new HeadlessChild(['--config', file, '--data-dir', dir], env));
-  };
-  const ucwa = {
-    id: 'work',
-    provider: 'ucwa',
-    sipAddress: 'demo@softphone.test',
-    username: 'demo@softphone.test',
-    passwordEnv: 'SFB_TEST_PASSWORD',
-  };
-
+  const start = (accounts: unknown[], env: NodeJS.ProcessEnv = { SFB_TEST_PASSWORD: 'demo' }) =>
+    (child = startHeadless(accounts, env));
   it('reply: ended(declined) then replySent; the simulator got the text for the caller', async () => {
-    const c = start([{ ...ucwa, discoveryUrl: sim.ucwa.discoveryUrl }]);
+    const c = start([ucwaTestAccount(sim.ucwa.discoveryUrl)]);
     await sim.ucwa.waitUntilListening();
     sim.ucwa.ring('phoneAudio', { fromName: 'Lene Aaling', fromUri: 'sip:lenea@contoso.com' });
     const { invitation } = (await c.next(ofType('invitation'))) as { invitation: { id: string } };
@@ -55,7 +39,7 @@ describe('headless: reply, forwarding, timed dnd', () => {
   });
 
   it('reply: an IM failure after the decline is replyFailed with the error', async () => {
-    const c = start([{ ...ucwa, discoveryUrl: sim.ucwa.discoveryUrl }]);
+    const c = start([ucwaTestAccount(sim.ucwa.discoveryUrl)]);
     await sim.ucwa.waitUntilListening();
     sim.ucwa.failNext('startMessaging', { status: 500, code: 'ServiceFailure', subcode: 'CallbackChannelError' });
     sim.ucwa.ring('messaging');
@@ -81,7 +65,7 @@ describe('headless: reply, forwarding, timed dnd', () => {
   });
 
   it('forwarding: state at sign-in, after a command, and when changed elsewhere', async () => {
-    const c = start([{ ...ucwa, discoveryUrl: sim.ucwa.discoveryUrl }]);
+    const c = start([ucwaTestAccount(sim.ucwa.discoveryUrl)]);
     expect(await c.next(ofType('forwarding'))).toEqual({ type: 'forwarding', accountId: 'work', state: 'off' });
     c.send({ cmd: 'forwarding', accountId: 'work', to: 'sip:boss@contoso.com' });
     expect(await c.next((e) => e.type === 'forwarding' && e.state === 'contact')).toEqual({
@@ -99,7 +83,7 @@ describe('headless: reply, forwarding, timed dnd', () => {
   });
 
   it('dnd with until: echoed in ISO 8601, presence set; a bad until is an error naming it', async () => {
-    const c = start([{ ...ucwa, discoveryUrl: sim.ucwa.discoveryUrl }]);
+    const c = start([ucwaTestAccount(sim.ucwa.discoveryUrl)]);
     await sim.ucwa.waitUntilListening();
     await c.next((e) => e.type === 'account' && e.state === 'connected');
     const until = new Date(Date.now() + 30 * 60_000);

@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGraphAccount, freeLoopbackPort, startSimulator, type Simulator } from '../../electron/simulator/index.js';
-import { HeadlessChild } from '../support/headlessChild.js';
+import { startHeadless, ucwaTestAccount, type HeadlessChild } from '../support/headlessChild.js';
 
 /** `{"cmd":"forward"}` in headless mode as a child process, against the simulator. */
 describe('headless forward', () => {
@@ -13,33 +10,15 @@ describe('headless forward', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ ucwa: { maxHoldMs: 5_000 } });
-    const dir = mkdtempSync(join(tmpdir(), 'softphone-headless-forward-'));
     const { clientSecret, ...graph } = demoGraphAccount(sim, await freeLoopbackPort(), {
       id: 'teams',
       forwardTargets: [{ label: 'Reception', phone: '+14255550100' }],
     });
     secret = clientSecret!;
-    const file = join(dir, 'config.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        accounts: [
-          { ...graph, clientSecretEnv: 'GRAPH_TEST_SECRET' },
-          {
-            id: 'work',
-            provider: 'ucwa',
-            sipAddress: 'demo@softphone.test',
-            username: 'demo@softphone.test',
-            passwordEnv: 'SFB_TEST_PASSWORD',
-            discoveryUrl: sim.ucwa.discoveryUrl,
-          },
-        ],
-      }),
+    child = startHeadless(
+      [{ ...graph, clientSecretEnv: 'GRAPH_TEST_SECRET' }, ucwaTestAccount(sim.ucwa.discoveryUrl)],
+      { GRAPH_TEST_SECRET: secret, SFB_TEST_PASSWORD: 'demo' },
     );
-    child = new HeadlessChild(['--config', file, '--data-dir', dir], {
-      GRAPH_TEST_SECRET: secret,
-      SFB_TEST_PASSWORD: 'demo',
-    });
     await child.next((e) => e.type === 'account' && e.accountId === 'teams' && e.state === 'connected');
     await child.next((e) => e.type === 'account' && e.accountId === 'work' && e.state === 'connected');
   });

@@ -2,13 +2,10 @@
  * Issue 7, headless: `{"cmd":"retry","accountId":…}` is the user's way to send a refused
  * password once more. A child process against the real simulator.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/simulator/index.js';
 import { DEMO_USER } from '../../electron/simulator/ucwa.js';
-import { HeadlessChild } from '../support/headlessChild.js';
+import { startHeadless, ucwaTestAccount, type HeadlessChild } from '../support/headlessChild.js';
 
 let sim: Simulator | undefined;
 let child: HeadlessChild | undefined;
@@ -20,25 +17,8 @@ afterEach(async () => {
 
 it('retry sends a refused password exactly once more, names an unknown account, and connects once the server takes it', async () => {
   sim = await startSimulator({ ucwa: { maxHoldMs: 5_000 } });
-  const dir = mkdtempSync(join(tmpdir(), 'softphone-headless-retry-'));
-  const config = join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      accounts: [
-        {
-          id: 'work',
-          provider: 'ucwa',
-          sipAddress: DEMO_USER.username,
-          username: DEMO_USER.username,
-          passwordEnv: 'SFB_TEST_PASSWORD',
-          discoveryUrl: sim.ucwa.discoveryUrl,
-        },
-      ],
-    }),
-  );
   sim.ucwa.changePassword(DEMO_USER.username, 'rotated-by-the-admin');
-  const c = (child = new HeadlessChild(['--config', config, '--data-dir', dir], {
+  const c = (child = startHeadless([ucwaTestAccount(sim.ucwa.discoveryUrl)], {
     SFB_TEST_PASSWORD: DEMO_USER.password,
   }));
   const grants = () => sim!.server.find((r) => r.method === 'POST' && r.path.endsWith('/oauthtoken')).length;

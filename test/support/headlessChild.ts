@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** `npm run headless` as a child process, with its NDJSON stdout as awaitable events. */
@@ -77,3 +80,22 @@ export class HeadlessChild {
 }
 
 export const ofType = (type: string) => (e: Record<string, unknown>) => e.type === type;
+
+/** The UCWA account headless tests sign in with: the simulator's demo user, password from env. */
+export const ucwaTestAccount = (discoveryUrl: string, over: Record<string, unknown> = {}) => ({
+  id: 'work',
+  provider: 'ucwa',
+  sipAddress: 'demo@softphone.test',
+  username: 'demo@softphone.test',
+  passwordEnv: 'SFB_TEST_PASSWORD',
+  discoveryUrl,
+  ...over,
+});
+
+/** `npm run headless` over `accounts`, written as its config file into a fresh data dir. */
+export function startHeadless(accounts: unknown[], env: NodeJS.ProcessEnv, extraArgs: string[] = []): HeadlessChild {
+  const dir = mkdtempSync(join(tmpdir(), 'softphone-headless-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ accounts }));
+  return new HeadlessChild(['--config', file, '--data-dir', dir, ...extraArgs], env);
+}

@@ -3,13 +3,10 @@
  * SIGSTOP while the simulator (in this process) abandons its held P-GET and a call comes in;
  * after SIGCONT its clock-jump watchdog wakes the engine and the call rings.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../electron/simulator/index.js';
-import { HeadlessChild, ofType } from '../../support/headlessChild.js';
+import { ofType, startHeadless, ucwaTestAccount, type HeadlessChild } from '../../support/headlessChild.js';
 
 describe('headless engine frozen and resumed (SIGSTOP / SIGCONT)', () => {
   let sim: Simulator | undefined;
@@ -24,28 +21,11 @@ describe('headless engine frozen and resumed (SIGSTOP / SIGCONT)', () => {
     'the watchdog sees the clock jump, abandons the dead P-GET, asks the same URL again, and the call placed meanwhile rings',
     async () => {
       sim = await startSimulator();
-      const dir = mkdtempSync(join(tmpdir(), 'softphone-sleep-'));
-      const config = join(dir, 'config.json');
-      writeFileSync(
-        config,
-        JSON.stringify({
-          accounts: [
-            {
-              id: 'work',
-              provider: 'ucwa',
-              sipAddress: 'demo@softphone.test',
-              username: 'demo@softphone.test',
-              passwordEnv: 'SFB_TEST_PASSWORD',
-              discoveryUrl: sim.ucwa.discoveryUrl,
-            },
-          ],
-        }),
-      );
-      const c = (child = new HeadlessChild(['--config', config, '--data-dir', dir, '--log-level', 'debug'], {
-        SFB_TEST_PASSWORD: 'demo',
-        SOFTPHONE_WATCHDOG_INTERVAL_MS: '200',
-        SOFTPHONE_WATCHDOG_TOLERANCE_MS: '400',
-      }));
+      const c = (child = startHeadless(
+        [ucwaTestAccount(sim.ucwa.discoveryUrl)],
+        { SFB_TEST_PASSWORD: 'demo', SOFTPHONE_WATCHDOG_INTERVAL_MS: '200', SOFTPHONE_WATCHDOG_TOLERANCE_MS: '400' },
+        ['--log-level', 'debug'],
+      ));
       const connected = await c.next((e) => e.type === 'account' && e.state === 'connected');
       expect(connected.lastHeardAt).toEqual(expect.any(Number)); // health is part of the account event
       await sim.ucwa.waitUntilListening();
